@@ -10,6 +10,7 @@ traceback only under ``--debug``).
     ├── UsageError                       bad combination of options or arguments        -> 2
     ├── VerificationFailed               a credential failed verification                -> 3
     ├── VerificationIncomplete           verification could not be completed             -> 4
+    │   └── FetchError                   a document could not be fetched (offline, refused)
     ├── WalletAccessError                wallet locked, wrong passphrase, damaged store  -> 5
     │   ├── NoPassphrase                 no passphrase source and no terminal to ask on
     │   ├── WrongPassphraseOrDamaged     opaque: the key did not open the store
@@ -33,6 +34,7 @@ __all__ = [
     "CredwalletError",
     "DamagedWallet",
     "ExitCode",
+    "FetchError",
     "LimitExceeded",
     "NoPassphrase",
     "NotFound",
@@ -92,6 +94,10 @@ class VerificationIncomplete(CredwalletError):
     """Raised when: a verification could not be completed (offline, host down)."""
 
     exit_code = ExitCode.INDETERMINATE
+
+
+class FetchError(VerificationIncomplete):
+    """Raised when: a document could not be fetched (offline, not allowed, unreachable, too big)."""
 
 
 class WalletAccessError(CredwalletError):

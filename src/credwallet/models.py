@@ -179,6 +179,7 @@ class Check:
             "status": str(self.status),
             "detail": self.detail,
             "inputs": dict(self.inputs),
+            "required": self.required,
         }
 
 

@@ -1,0 +1,87 @@
+"""The Typer application: global options and the command groups."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from credwallet import __version__
+from credwallet.cli import (
+    _cmd_demo,
+    _cmd_identity,
+    _cmd_import,
+    _cmd_setup,
+    _cmd_show,
+)
+from credwallet.cli._errors import ErrorBoundary
+from credwallet.cli._state import AppState, default_home
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    cls=ErrorBoundary,
+    name="credwallet",
+    help="A private, encrypted wallet for your badges and micro-credentials.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"credwallet {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Wallet directory (env CREDWALLET_HOME; default: your user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output on stdout.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never touch the network; use cached documents.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--passphrase-file",
+            help="Read the wallet passphrase from the first line of this file.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """A private, encrypted wallet for your badges and micro-credentials."""
+    # Read the scripted passphrase once and take it out of the environment, so that nothing
+    # this process starts inherits it.
+    env_passphrase = os.environ.pop("CREDWALLET_PASSPHRASE", None)
+    ctx.obj = AppState(
+        home=(home.expanduser() if home else default_home()),
+        json=json_output,
+        offline=offline,
+        debug=debug,
+        passphrase_file=passphrase_file,
+        env_passphrase=env_passphrase,
+    )
+
+
+for module in (_cmd_setup, _cmd_import, _cmd_show, _cmd_identity, _cmd_demo):
+    module.register(app)

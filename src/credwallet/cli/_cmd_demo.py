@@ -1,0 +1,69 @@
+"""`credwallet demo`: a throwaway wallet with the bundled example badges, shown end to end."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+import typer
+
+from credwallet.cli._state import state_of
+from credwallet.errors import NotFound
+
+__all__ = ["examples_dir", "register"]
+
+
+def examples_dir() -> Path:
+    """The example badges: shipped inside the wheel, or beside the source tree."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("credwallet"))) / "examples"
+    if packaged.is_dir():
+        return packaged
+    source_tree = Path(__file__).resolve().parents[3] / "examples"
+    if source_tree.is_dir():
+        return source_tree
+    raise NotFound("the example badges are not installed with this copy of credwallet")
+
+
+def demo(ctx: typer.Context) -> None:
+    """Create a throwaway wallet, import the example badges, verify and show them."""
+    from credwallet.cli import _cmd_show
+    from credwallet.wallet import CredentialFilter, Wallet, apply_filter
+
+    state = state_of(ctx)
+    out = state.output()
+    examples = examples_dir()
+    home = Path(tempfile.mkdtemp(prefix="credwallet-demo-")) / "wallet"
+    out.message(f"Creating a throwaway wallet in {home.parent} (deleted at the end)...")
+    try:
+        # A random passphrase that lives only in this process: the demo wallet is never reused.
+        with Wallet.create(home, secrets.token_urlsafe(24)) as wallet:
+            out.message(f"Holder DID: {wallet.holder_did()}")
+            summary = wallet.import_sources([str(examples)], offline=True)
+            _cmd_import_render(out, summary)
+            add_examples = getattr(wallet, "add_example_pathways", None)
+            if add_examples:
+                add_examples(examples / "pathways")
+            items = apply_filter(wallet.credentials(), CredentialFilter(), now=_cmd_show._now())
+            out.out.print()
+            _cmd_show._table(out, items)
+            _cmd_show._render_pathways(out, _cmd_show._pathways_json(wallet))
+    finally:
+        shutil.rmtree(home.parent, ignore_errors=True)
+    out.message("")
+    out.message(
+        "Next: `credwallet init`, then `credwallet import YOUR-BADGES/` and `credwallet show`."
+    )
+
+
+def _cmd_import_render(out: object, summary: object) -> None:
+    from credwallet.cli._cmd_import import _render
+
+    _render(out, summary)  # type: ignore[arg-type]  # the objects come straight from the wallet
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)

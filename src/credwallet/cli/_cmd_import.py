@@ -1,0 +1,91 @@
+"""`credwallet import`: files, folders, stdin, baked images and URLs into the wallet."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from credwallet.cli._output import Output, clean
+from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._unlock import open_wallet
+from credwallet.errors import ExitCode
+from credwallet.wallet import ImportSummary
+
+__all__ = ["register"]
+
+_RESULT_STYLE = {"imported": "green", "duplicate": "cyan", "refused": "red", "failed": "red"}
+
+
+def _render(out: Output, summary: ImportSummary) -> None:
+    for item in summary.outcomes:
+        label = clean(item.name or item.source)
+        line = f"{item.result:>9}  {clean(item.source)}"
+        if item.result == "imported":
+            line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{item.status}]"
+        elif item.message:
+            line += f"  {clean(item.message)}"
+        out.message(line, style=_RESULT_STYLE.get(item.result))
+    out.message(
+        f"{summary.count('imported')} imported, {summary.count('duplicate')} duplicates, "
+        f"{summary.count('refused')} refused, {summary.count('failed')} failed"
+    )
+
+
+def import_(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), - for stdin, or https:// URLs."),
+    ],
+    allow_invalid: Annotated[
+        bool,
+        typer.Option("--allow-invalid", help="Keep credentials whose signature fails too."),
+    ] = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Import credentials, verifying each on the way in."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with open_wallet(state) as wallet:
+        progress = None
+        if not out.json_mode and out.err.is_terminal:
+            progress = _Spinner(out)
+        try:
+            summary = wallet.import_sources(
+                sources,
+                allow_invalid=allow_invalid,
+                offline=state.offline,
+                progress=progress,
+            )
+        finally:
+            if progress:
+                progress.stop()
+    if out.json_mode:
+        out.data(summary.to_json())
+    else:
+        _render(out, summary)
+    if summary.exit_code is not ExitCode.OK:
+        raise typer.Exit(int(summary.exit_code))
+
+
+class _Spinner:
+    """A live counter on stderr while many files are read and verified."""
+
+    def __init__(self, out: Output) -> None:
+        from rich.status import Status
+
+        self._count = 0
+        self._status = Status("importing...", console=out.err)
+        self._status.start()
+
+    def __call__(self, name: str) -> None:
+        self._count += 1
+        self._status.update(f"importing... {self._count} read ({clean(name)[-60:]})")
+
+    def stop(self) -> None:
+        self._status.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)

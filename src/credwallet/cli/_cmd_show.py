@@ -1,0 +1,205 @@
+"""`credwallet show`, `tag` and `untag`: see and organise what the wallet holds."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from credwallet.cli._output import Output, clean, fmt_date
+from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._unlock import open_wallet
+from credwallet.wallet import SORT_KEYS, CredentialFilter, Held, Wallet, apply_filter
+
+__all__ = ["STATUS_STYLE", "register"]
+
+STATUS_STYLE = {
+    "valid": "green",
+    "invalid": "red",
+    "indeterminate": "yellow",
+    "unverified": "dim",
+}
+
+
+def _table(out: Output, items: list[Held]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"{len(items)} credential{'s' if len(items) != 1 else ''}", title_justify="left"
+    )
+    for column in ("ID", "Name", "Issuer", "Issued", "Expires", "Status"):
+        table.add_column(column, overflow="fold")
+    for held in items:
+        cred = held.credential
+        table.add_row(
+            held.wallet_id[:8],
+            Text(clean(cred.display_name)),
+            Text(clean(cred.issuer.name or cred.issuer.id or "-")),
+            fmt_date(cred.issued or cred.valid_from),
+            fmt_date(cred.valid_until),
+            Text(held.status, style=STATUS_STYLE.get(held.status, "")),
+        )
+    out.out.print(table)
+
+
+def _detail(out: Output, held: Held) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    cred = held.credential
+    body = held.detail_json()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+
+    def row(label: str, value: Any) -> None:
+        if value not in (None, "", [], ()):
+            grid.add_row(label, Text(clean(value, multiline=True)))
+
+    row("ID", held.wallet_id)
+    row("Name", cred.display_name)
+    row("Description", body["description"])
+    row(
+        "Issuer",
+        " ".join(
+            x for x in (cred.issuer.name, f"({cred.issuer.id})" if cred.issuer.id else None) if x
+        ),
+    )
+    row("Recipient", cred.subject.name or cred.subject.id)
+    row("Format", f"{cred.format} ({cred.container})")
+    row("Credential id", cred.credential_id)
+    row("Issued", fmt_date(cred.issued or cred.valid_from))
+    row("Expires", fmt_date(cred.valid_until) if cred.valid_until else "never")
+    if cred.achievement:
+        row("Achievement", cred.achievement.id)
+        row("Criteria", cred.achievement.criteria)
+        if cred.achievement.credits_available is not None:
+            row("Credits", f"{cred.achievement.credits_available:g}")
+        for alignment in cred.achievement.alignments:
+            row(
+                "Aligned to", alignment.target_name or alignment.target_url or alignment.target_code
+            )
+    row("Tags", ", ".join(held.tags))
+    row("Public URL", cred.public_url)
+    row("Imported", f"{fmt_date(held.record.imported_at)} from {held.record.source}")
+    grid.add_row("Status", Text(held.status, style=STATUS_STYLE.get(held.status, "")))
+    out.out.print(grid)
+    if held.report:
+        checks = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+        checks.add_column("Check")
+        checks.add_column("Result")
+        checks.add_column("Detail", overflow="fold")
+        for check in held.report.checks:
+            style = {"pass": "green", "fail": "red", "unknown": "yellow", "warn": "yellow"}
+            checks.add_row(
+                check.name,
+                Text(str(check.status), style=style.get(str(check.status), "dim")),
+                Text(clean(check.detail)),
+            )
+        out.out.print()
+        out.out.print(checks)
+
+
+def show(
+    ctx: typer.Context,
+    credential: Annotated[str | None, typer.Argument(help="A wallet id or unique prefix.")] = None,
+    issuer: Annotated[
+        str | None, typer.Option(help="Only this issuer (id or name, substring).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="Only credentials with this tag.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only this status: valid, invalid, indeterminate, unverified."),
+    ] = None,
+    expiring: Annotated[
+        int | None, typer.Option(help="Only credentials expiring within DAYS.", metavar="DAYS")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text to find in names, issuers, tags.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help=f"Sort by: {', '.join(SORT_KEYS)}.")] = "issued",
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """List credentials (with filters), or show one in full; then pathway progress."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with open_wallet(state) as wallet:
+        if credential:
+            held = wallet.get(credential)
+            if out.json_mode:
+                out.data(held.detail_json())
+            else:
+                _detail(out, held)
+            return
+        spec = CredentialFilter(issuer, tag, status, expiring, search, sort, reverse)
+        items = apply_filter(wallet.credentials(), spec, now=_now())
+        pathways = _pathways_json(wallet)
+    if out.json_mode:
+        out.data({"credentials": [h.summary_json() for h in items], "pathways": pathways})
+        return
+    if items:
+        _table(out, items)
+    else:
+        out.message(
+            "No credentials match."
+            if _filtered(spec)
+            else "The wallet is empty: try `credwallet import FILE`."
+        )
+    _render_pathways(out, pathways)
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _filtered(spec: CredentialFilter) -> bool:
+    return any((spec.issuer, spec.tag, spec.status, spec.expiring_days is not None, spec.search))
+
+
+def _pathways_json(wallet: Wallet) -> list[dict[str, Any]]:
+    progress = getattr(wallet, "pathway_progress_all", None)
+    return list(progress()) if progress else []
+
+
+def _render_pathways(out: Output, pathways: list[dict[str, Any]]) -> None:
+    if not pathways:
+        return
+    from credwallet.cli._pathway_view import render_pathway
+
+    for pathway in pathways:
+        out.out.print()
+        render_pathway(out, pathway)
+
+
+def tag(
+    ctx: typer.Context,
+    credential: Annotated[str, typer.Argument(help="A wallet id or unique prefix.")],
+    tags: Annotated[list[str], typer.Argument(help="One or more tags to add.")],
+) -> None:
+    """Add tags to a credential."""
+    state = state_of(ctx)
+    with open_wallet(state) as wallet:
+        held = wallet.tag(credential, tags)
+    state.output().success(f"{held.wallet_id[:8]}: tags {', '.join(held.record.tags) or '(none)'}")
+
+
+def untag(
+    ctx: typer.Context,
+    credential: Annotated[str, typer.Argument(help="A wallet id or unique prefix.")],
+    tags: Annotated[list[str], typer.Argument(help="One or more tags to remove.")],
+) -> None:
+    """Remove tags from a credential."""
+    state = state_of(ctx)
+    with open_wallet(state) as wallet:
+        held = wallet.tag(credential, tags, remove=True)
+    state.output().success(f"{held.wallet_id[:8]}: tags {', '.join(held.record.tags) or '(none)'}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(show)
+    app.command()(tag)
+    app.command()(untag)

@@ -1,0 +1,63 @@
+"""The single error boundary: every expected error becomes one line and its exit code."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from credwallet.errors import CredwalletError, ExitCode
+
+__all__ = ["ErrorBoundary"]
+
+
+def _debug_requested(ctx: typer.Context) -> bool:
+    state = ctx.obj
+    if state is not None and getattr(state, "debug", False):
+        return True
+    return os.environ.get("CREDWALLET_DEBUG") == "1"
+
+
+def _print_error(message: str) -> None:
+    from credwallet.cli._output import clean
+
+    # Plain write, not rich: the boundary must work even when rendering is what failed.
+    sys.stderr.write(f"credwallet: error: {clean(message)}\n")
+    sys.stderr.flush()
+
+
+class ErrorBoundary(TyperGroup):
+    """A TyperGroup that maps exceptions to exit codes (tests exercise it through the runner)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # typer's Context
+        try:
+            return super().invoke(ctx)
+        except CredwalletError as exc:
+            if _debug_requested(ctx):
+                raise
+            _print_error(exc.message)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            _print_error("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except sqlite3.Error as exc:
+            if _debug_requested(ctx):
+                raise
+            # A store error that escaped the store's own translation: the file is not healthy.
+            _print_error(f"wallet storage error ({type(exc).__name__}); run `credwallet check`")
+            raise typer.Exit(int(ExitCode.WALLET)) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # typer's own usage errors and exits keep their codes (2 for usage)
+        except Exception as exc:
+            if _debug_requested(ctx):
+                raise
+            _print_error(
+                f"unexpected {type(exc).__name__}; this is a bug in credwallet. "
+                "Run again with --debug for the traceback"
+            )
+            raise typer.Exit(int(ExitCode.ERROR)) from None

@@ -1,0 +1,103 @@
+"""Rendering: data on stdout (rich on a terminal, JSON with --json), messages on stderr.
+
+Everything that came from a credential is data, not terminal commands: :func:`clean` makes
+control characters, escape sequences and bidirectional overrides visible instead of letting the
+terminal act on them. Rich markup is never parsed from data (markup is off on both consoles).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["Output", "clean", "fmt_date"]
+
+# Characters that reorder or hide text (Trojan Source, CVE-2021-42574) and invisible joiners.
+_BIDI_AND_INVISIBLE = {
+    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029,
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060,
+    0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+}  # fmt: skip
+
+
+def clean(value: object, *, multiline: bool = False) -> str:
+    """Text safe to print: controls, escapes and bidi overrides shown as ``\\uXXXX``."""
+    text = "" if value is None else str(value)
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if multiline and char in "\n\t":
+            out.append(char)
+        elif char in "\n\t\r" and not multiline:
+            out.append(" ")
+        elif code in _BIDI_AND_INVISIBLE or unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"}:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def fmt_date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "-"
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class Output:
+    """The two streams of a command, and whether the user asked for JSON."""
+
+    def __init__(self, *, json_mode: bool) -> None:
+        self.json_mode = json_mode
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+        return self._err
+
+    def data(self, payload: Any) -> None:
+        """Machine output: stable keys, UTF-8, one document on stdout."""
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+
+    def message(self, text: str, *, style: str | None = None) -> None:
+        """A human message on stderr (never mixed into data on stdout)."""
+        self.err.print(clean(text, multiline=True), style=style)
+
+    def success(self, text: str) -> None:
+        self.message(text, style="green")
+
+    def warn(self, text: str) -> None:
+        self.message(f"warning: {text}", style="yellow")
+
+    def error(self, text: str) -> None:
+        self.message(f"error: {text}", style="bold red")
+
+    def line(self, text: str = "") -> None:
+        """Plain human output on stdout (already cleaned by the caller where it holds data)."""
+        self.out.print(text)

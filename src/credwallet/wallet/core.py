@@ -1,0 +1,466 @@
+"""The library facade the CLI calls: one method per user action.
+
+A :class:`Wallet` wraps an open encrypted store. Time and the network are parameters
+(``now=``, ``offline=``) so that every result can be reproduced exactly in tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from credwallet.errors import (
+    BadInput,
+    CredwalletError,
+    ExitCode,
+    NotFound,
+    UsageError,
+)
+from credwallet.models import Credential, ReportStatus, VerificationReport
+from credwallet.wallet.held import Held
+from credwallet.wallet.records import CredentialRecord
+from credwallet.wallet.sources import Source, SourceFailure, expand_sources
+
+if TYPE_CHECKING:
+    from credwallet.store import Store
+
+__all__ = ["ImportOutcome", "ImportSummary", "Unlock", "Wallet"]
+
+KIND_CREDENTIAL = "credential"
+KIND_IDENTITY = "identity"
+KIND_HOLDER_KEY = "holder-key"
+
+
+@dataclass(frozen=True, slots=True)
+class Unlock:
+    """How to open the wallet: a session token, or a way to get the passphrase (asked lazily)."""
+
+    session: str | None = None
+    passphrase: Callable[[], str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    source: str
+    result: str  # imported | duplicate | refused | failed
+    wallet_id: str | None = None
+    name: str | None = None
+    status: str | None = None
+    message: str = ""
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "result": self.result,
+            "id": self.wallet_id,
+            "name": self.name,
+            "status": self.status,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportSummary:
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        codes = {o.exit_code for o in self.outcomes if o.result in {"refused", "failed"}}
+        if ExitCode.INVALID in codes:
+            return ExitCode.INVALID
+        if codes:
+            return ExitCode(max(codes))
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.count("imported"),
+            "duplicates": self.count("duplicate"),
+            "refused": self.count("refused"),
+            "failed": self.count("failed"),
+            "items": [o.to_json() for o in self.outcomes],
+        }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def dedup_material(credential: Credential) -> bytes:
+    """The canonical content that makes two imports "the same credential".
+
+    A badge baked into a PNG and the same badge as JSON are duplicates: both reduce to the
+    credential document (or the JWS for JWT-secured ones), canonicalised with RFC 8785.
+    """
+    if credential.jws:
+        return b"jws:" + credential.jws.encode("ascii", "replace")
+    from credwallet.verify.jcs import canonicalize
+
+    try:
+        return b"jcs:" + canonicalize(credential.document)
+    except CredwalletError:
+        return b"raw:" + credential.original
+
+
+class Wallet:
+    """An open wallet. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, home: Path, store: Store, *, now: Callable[[], datetime] = _now) -> None:
+        self.home = home
+        self._store = store
+        self._now = now
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    @staticmethod
+    def exists(home: Path) -> bool:
+        from credwallet.store import Store
+
+        return Store.exists(home)
+
+    @classmethod
+    def create(cls, home: Path, passphrase: str) -> Wallet:
+        from credwallet.store import Store
+        from credwallet.verify.keys import SigningKey
+
+        store = Store.create(home, passphrase)
+        key = SigningKey.generate("Ed25519")
+        store.put(KIND_HOLDER_KEY, key.to_private_bytes())
+        return cls(home, store)
+
+    @classmethod
+    def open(cls, home: Path, unlock: Unlock) -> Wallet:
+        from credwallet.store import Store
+
+        if not Store.exists(home):
+            from credwallet.errors import WalletNotFound
+
+            raise WalletNotFound(f"no wallet at {home}; create one with `credwallet init`")
+        if unlock.session:
+            return cls(home, Store.open_session(home, unlock.session))
+        if unlock.passphrase is None:
+            from credwallet.errors import NoPassphrase
+
+            raise NoPassphrase("no passphrase given and no terminal to ask on")
+        return cls(home, Store.open(home, unlock.passphrase()))
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Wallet:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    # --- secrets and sessions -----------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        self._store.change_passphrase(new_passphrase)
+
+    def start_session(self, ttl_seconds: int) -> str:
+        return self._store.create_session(ttl_seconds)
+
+    def end_session(self, token: str) -> None:
+        self._store.end_session(token)
+
+    def end_all_sessions(self) -> None:
+        self._store.end_all_sessions()
+
+    def holder_key(self) -> Any:
+        from credwallet.verify.keys import SigningKey
+
+        records = self._store.records(KIND_HOLDER_KEY)
+        if not records:
+            from credwallet.errors import DamagedWallet
+
+            raise DamagedWallet("the wallet has no holder key")
+        return SigningKey.from_private_bytes(records[0].payload)
+
+    def holder_did(self) -> str:
+        return str(self.holder_key().did_key)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _held(self, record_id: str, payload: bytes, *, now: datetime) -> Held | None:
+        from credwallet.formats import parse
+
+        record = CredentialRecord.from_bytes(payload)
+        try:
+            credential = parse(record.original, name=record.source)
+        except BadInput:
+            return None  # kept, but this credwallet cannot read it any more; `check` reports it
+        return Held(record_id, credential, record, _refresh(credential, record.report, now))
+
+    def credentials(self, *, now: datetime | None = None) -> list[Held]:
+        when = now or self._now()
+        held = []
+        for rec in self._store.records(KIND_CREDENTIAL):
+            item = self._held(rec.id, rec.payload, now=when)
+            if item is not None:
+                held.append(item)
+        return held
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full wallet id for an id or any unique prefix of one (case-insensitive)."""
+        wanted = id_or_prefix.strip().lower()
+        if not wanted:
+            raise UsageError("an empty id matches every credential")
+        ids = [r.id for r in self._store.records(KIND_CREDENTIAL) if r.id.startswith(wanted)]
+        if not ids:
+            raise NotFound(f"no credential with id {id_or_prefix!r}")
+        if len(ids) > 1:
+            raise UsageError(f"id prefix {id_or_prefix!r} matches {len(ids)} credentials")
+        return ids[0]
+
+    def get(self, id_or_prefix: str, *, now: datetime | None = None) -> Held:
+        record_id = self.resolve_id(id_or_prefix)
+        rec = self._store.get(record_id)
+        item = self._held(rec.id, rec.payload, now=now or self._now())
+        if item is None:
+            raise BadInput(f"credential {record_id[:8]} can no longer be parsed")
+        return item
+
+    # --- organising ---------------------------------------------------------------------------
+
+    def tag(self, id_or_prefix: str, tags: Sequence[str], *, remove: bool = False) -> Held:
+        held = self.get(id_or_prefix)
+        clean = [t.strip() for t in tags if t.strip()]
+        if not clean:
+            raise UsageError("give at least one non-empty tag")
+        current = list(held.record.tags)
+        if remove:
+            current = [t for t in current if t not in clean]
+        else:
+            current += [t for t in clean if t not in current]
+        record = held.record.with_tags(tuple(current))
+        self._store.update(held.wallet_id, record.to_bytes())
+        return self.get(held.wallet_id)
+
+    # --- importing ----------------------------------------------------------------------------
+
+    def import_sources(
+        self,
+        names: Sequence[str],
+        *,
+        allow_invalid: bool = False,
+        verify: bool = True,
+        offline: bool = False,
+        now: datetime | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> ImportSummary:
+        """Parse, verify and store all that ``names`` points at; one bad file stops nothing."""
+        when = now or self._now()
+        summary = ImportSummary()
+        pending: list[tuple[str, Credential, CredentialRecord]] = []
+        for item in self._iter_sources(names, offline=offline):
+            if isinstance(item, SourceFailure):
+                summary.outcomes.append(_failed(item.name, item.error))
+            else:
+                self._prepare(item, pending, summary, allow_invalid, verify, offline, when)
+            if progress:
+                progress(item.name)
+        self._store_pending(pending, summary)
+        return summary
+
+    def _iter_sources(
+        self, names: Sequence[str], *, offline: bool
+    ) -> Iterator[Source | SourceFailure]:
+        for item in expand_sources(list(names)):
+            if isinstance(item, str):
+                yield self._fetch_source(item, offline=offline)
+            else:
+                yield item
+
+    def _fetch_source(self, url: str, *, offline: bool) -> Source | SourceFailure:
+        try:
+            fetched = self.fetcher(offline=offline).fetch(url, accept="application/json, image/*")
+        except CredwalletError as exc:
+            return SourceFailure(url, exc)
+        return Source(url, fetched.body)
+
+    def _prepare(
+        self,
+        source: Source,
+        pending: list[tuple[str, Credential, CredentialRecord]],
+        summary: ImportSummary,
+        allow_invalid: bool,
+        verify: bool,
+        offline: bool,
+        now: datetime,
+    ) -> None:
+        from credwallet.formats import parse_all
+
+        try:
+            credentials = parse_all(source.data, name=source.name)
+        except CredwalletError as exc:
+            summary.outcomes.append(_failed(source.name, exc))
+            return
+        for index, credential in enumerate(credentials):
+            name = source.name if len(credentials) == 1 else f"{source.name}#{index + 1}"
+            report = (
+                self.verify_credential(credential, source=name, offline=offline, now=now)
+                if verify
+                else None
+            )
+            if report is not None and _refused(report) and not allow_invalid:
+                reason = _first_failure(report)
+                summary.outcomes.append(
+                    ImportOutcome(
+                        name,
+                        "refused",
+                        name=credential.display_name,
+                        status=str(report.status),
+                        message=f"refused: {reason} (use --allow-invalid to keep it anyway)",
+                        exit_code=int(ExitCode.INVALID),
+                    )
+                )
+                continue
+            record = CredentialRecord(
+                original=credential.original, source=name, imported_at=now, report=report
+            )
+            pending.append((name, credential, record))
+
+    def _store_pending(
+        self,
+        pending: list[tuple[str, Credential, CredentialRecord]],
+        summary: ImportSummary,
+    ) -> None:
+        if not pending:
+            return
+        items = [
+            (KIND_CREDENTIAL, record.to_bytes(), dedup_material(credential))
+            for _, credential, record in pending
+        ]
+        results = self._store.put_many(items)
+        for (name, credential, record), (record_id, created) in zip(pending, results, strict=True):
+            status = str(record.report.status) if record.report else str(ReportStatus.UNVERIFIED)
+            summary.outcomes.append(
+                ImportOutcome(
+                    name,
+                    "imported" if created else "duplicate",
+                    wallet_id=record_id,
+                    name=credential.display_name,
+                    status=status,
+                    message="" if created else f"already in the wallet as {record_id[:8]}",
+                )
+            )
+
+    # --- verification -------------------------------------------------------------------------
+
+    def fetcher(self, *, offline: bool) -> Any:
+        from credwallet.net import Fetcher, loopback_allowed_from_env
+        from credwallet.wallet.cache import StoreCache
+
+        return Fetcher(
+            cache=StoreCache(self._store),
+            offline=offline,
+            allow_loopback=loopback_allowed_from_env(),
+        )
+
+    def identities(self) -> list[tuple[str, str]]:
+        """(record id, identity) pairs: the holder's emails, URLs and DIDs."""
+        return [
+            (r.id, json.loads(r.payload)["identity"]) for r in self._store.records(KIND_IDENTITY)
+        ]
+
+    def add_identity(self, identity: str) -> bool:
+        value = identity.strip()
+        if not value:
+            raise UsageError("an identity cannot be empty")
+        payload = json.dumps({"identity": value}).encode()
+        _, created = self._store.put(
+            KIND_IDENTITY, payload, dedup_key=b"identity:" + value.casefold().encode()
+        )
+        return created
+
+    def remove_identity(self, identity: str) -> None:
+        for record_id, value in self.identities():
+            if value.casefold() == identity.strip().casefold():
+                self._store.delete(record_id)
+                return
+        raise NotFound(f"no identity {identity!r}")
+
+    def verify_credential(
+        self, credential: Credential, *, source: str, offline: bool, now: datetime
+    ) -> VerificationReport:
+        from credwallet.wallet.verifying import verify_one
+
+        return verify_one(
+            credential,
+            source=source,
+            fetcher=self.fetcher(offline=offline),
+            identities=tuple(v for _, v in self.identities()),
+            offline=offline,
+            now=now,
+        )
+
+    def reverify(
+        self, ids: Sequence[str] | None, *, offline: bool, now: datetime | None = None
+    ) -> list[tuple[Held, VerificationReport]]:
+        """Verify stored credentials again and store the fresh reports."""
+        when = now or self._now()
+        targets = [self.get(i, now=when) for i in ids] if ids else self.credentials(now=when)
+        results = []
+        for held in targets:
+            report = self.verify_credential(
+                held.credential, source=held.wallet_id, offline=offline, now=when
+            )
+            self._store.update(held.wallet_id, held.record.with_report(report).to_bytes())
+            results.append((held, report))
+        return results
+
+
+def _failed(name: str, error: CredwalletError) -> ImportOutcome:
+    return ImportOutcome(name, "failed", message=error.message, exit_code=int(error.exit_code))
+
+
+def _refused(report: VerificationReport) -> bool:
+    """A forged proof or a key not the issuer's is refused; expired and revoked are kept."""
+    from credwallet.models import CheckStatus
+
+    return any(
+        c.status is CheckStatus.FAIL
+        for c in report.checks
+        if c.name in {"proof", "issuer-key", "format"}
+    )
+
+
+def _first_failure(report: VerificationReport) -> str:
+    from credwallet.models import CheckStatus
+
+    for check in report.checks:
+        if check.status is CheckStatus.FAIL:
+            return f"{check.name}: {check.detail}" if check.detail else check.name
+    return str(report.status)
+
+
+def _refresh(
+    credential: Credential, report: VerificationReport | None, now: datetime
+) -> VerificationReport | None:
+    """Re-run the time-based check so that a credential that expired since import shows so."""
+    if report is None:
+        return None
+    from credwallet.verify.validity import check_validity
+
+    fresh = check_validity(credential, now=now)
+    checks = tuple(fresh if c.name == fresh.name else c for c in report.checks)
+    return VerificationReport(report.source, report.format, checks, report.checked_at)

@@ -1,0 +1,94 @@
+"""A credential as the wallet holds it: the parsed view, the record, and its current status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from credwallet.models import Credential, ReportStatus, VerificationReport
+from credwallet.wallet.records import CredentialRecord
+
+__all__ = ["Held"]
+
+
+def _iso(value: object) -> str | None:
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    wallet_id: str
+    credential: Credential
+    record: CredentialRecord
+    report: VerificationReport | None  # the stored report, refreshed for time-based checks
+
+    @property
+    def status(self) -> str:
+        return str(self.report.status) if self.report else str(ReportStatus.UNVERIFIED)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The user's own tags first, then the credential's, without repeats."""
+        seen: dict[str, None] = {}
+        for tag in (*self.record.tags, *self.credential.tags):
+            seen.setdefault(tag, None)
+        return tuple(seen)
+
+    def summary_json(self) -> dict[str, Any]:
+        cred = self.credential
+        return {
+            "id": self.wallet_id,
+            "credential_id": cred.credential_id,
+            "format": str(cred.format),
+            "container": str(cred.container),
+            "name": cred.display_name,
+            "issuer": {"id": cred.issuer.id, "name": cred.issuer.name},
+            "issued": _iso(cred.issued or cred.valid_from),
+            "expires": _iso(cred.valid_until),
+            "status": self.status,
+            "tags": list(self.tags),
+        }
+
+    def detail_json(self) -> dict[str, Any]:
+        cred = self.credential
+        ach = cred.achievement
+        body = self.summary_json()
+        body.update(
+            {
+                "description": cred.description or (ach.description if ach else None),
+                "subject": {"id": cred.subject.id, "name": cred.subject.name},
+                "achievement": None
+                if ach is None
+                else {
+                    "id": ach.id,
+                    "name": ach.name,
+                    "type": ach.achievement_type,
+                    "criteria": ach.criteria,
+                    "credits_available": ach.credits_available,
+                    "alignments": [
+                        {
+                            "target_name": a.target_name,
+                            "target_url": a.target_url,
+                            "target_code": a.target_code,
+                            "target_framework": a.target_framework,
+                        }
+                        for a in ach.alignments
+                    ],
+                    "related": list(ach.related),
+                },
+                "valid_from": _iso(cred.valid_from),
+                "credits_earned": cred.credits_earned,
+                "public_url": cred.public_url,
+                "evidence": [
+                    {"id": e.id, "name": e.name, "narrative": e.narrative} for e in cred.evidence
+                ],
+                "source": self.record.source,
+                "imported_at": _iso(self.record.imported_at),
+                "verification": self.report.to_json() if self.report else None,
+            }
+        )
+        return body

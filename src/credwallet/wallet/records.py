@@ -1,0 +1,65 @@
+"""What a stored credential record holds, and its (versioned) serialisation.
+
+The store seals these bytes; this module only decides their shape. The original bytes are kept
+exactly as received, so a re-parse with a newer credwallet always starts from the truth.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from credwallet.errors import DamagedWallet
+from credwallet.models import VerificationReport
+
+__all__ = ["CredentialRecord"]
+
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRecord:
+    original: bytes = field(repr=False)
+    source: str
+    imported_at: datetime
+    tags: tuple[str, ...] = ()
+    report: VerificationReport | None = None
+
+    def to_bytes(self) -> bytes:
+        body: dict[str, Any] = {
+            "v": RECORD_VERSION,
+            "original": base64.b64encode(self.original).decode("ascii"),
+            "source": self.source,
+            "imported_at": self.imported_at.isoformat(),
+            "tags": list(self.tags),
+            "report": self.report.to_json() if self.report else None,
+        }
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CredentialRecord:
+        try:
+            body = json.loads(data)
+            if body.get("v") != RECORD_VERSION:
+                raise DamagedWallet("a credential record has an unknown version")
+            report = VerificationReport.from_json(body["report"]) if body.get("report") else None
+            return cls(
+                original=base64.b64decode(body["original"], validate=True),
+                source=str(body["source"]),
+                imported_at=datetime.fromisoformat(body["imported_at"]),
+                tags=tuple(str(t) for t in body.get("tags", [])),
+                report=report,
+            )
+        except DamagedWallet:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedWallet("a credential record is malformed") from exc
+
+    def with_tags(self, tags: tuple[str, ...]) -> CredentialRecord:
+        return CredentialRecord(self.original, self.source, self.imported_at, tags, self.report)
+
+    def with_report(self, report: VerificationReport | None) -> CredentialRecord:
+        return CredentialRecord(self.original, self.source, self.imported_at, self.tags, report)
