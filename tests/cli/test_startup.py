@@ -19,7 +19,7 @@ class TestImportCost:
         assert not loaded & {"typer", "rich", "pyld", "qrcode", "zxingcpp", "click"}
 
     def test_help_does_not_load_heavy_modules(self) -> None:
-        """`credwallet --help` renders without importing pyld, qrcode or the store."""
+        """`credwallet --help` renders without importing pyld, qrcode or cryptography."""
         code = (
             "import sys\n"
             "from credwallet.cli import main\n"
@@ -27,6 +27,8 @@ class TestImportCost:
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('MODULES', ' '.join(sorted(sys.modules)))\n"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         loaded = set(out.stdout.split("MODULES", 1)[1].split())
-        assert not loaded & {"pyld", "qrcode", "zxingcpp", "sqlite3", "cryptography"}
+        assert not loaded & {"pyld", "qrcode", "zxingcpp", "cryptography"}

@@ -10,11 +10,13 @@ import typer
 
 from credwallet import __version__
 from credwallet.cli import (
+    _cmd_cache,
     _cmd_demo,
     _cmd_identity,
     _cmd_import,
     _cmd_setup,
     _cmd_show,
+    _cmd_verify,
 )
 from credwallet.cli._errors import ErrorBoundary
 from credwallet.cli._state import AppState, default_home
@@ -83,5 +85,13 @@ def root(
     )
 
 
-for module in (_cmd_setup, _cmd_import, _cmd_show, _cmd_identity, _cmd_demo):
+for module in (
+    _cmd_setup,
+    _cmd_import,
+    _cmd_show,
+    _cmd_verify,
+    _cmd_identity,
+    _cmd_cache,
+    _cmd_demo,
+):
     module.register(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from credwallet.errors import UsageError
 from credwallet.wallet.held import Held
@@ -60,7 +60,7 @@ def _matches(held: Held, spec: CredentialFilter, now: datetime) -> bool:
     return True
 
 
-_EPOCH = datetime(1, 1, 1).astimezone()
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _sort_key(held: Held, key: str) -> tuple[object, ...]:

@@ -1,0 +1,241 @@
+"""`credwallet verify`, `explain` and `check`: is it genuine, and exactly why (not)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from credwallet.cli._output import Output, clean
+from credwallet.cli._state import AppState, JsonFlag, state_of
+from credwallet.cli._unlock import open_wallet
+from credwallet.errors import BadInput, CredwalletError, ExitCode, UsageError
+from credwallet.models import CheckStatus, ReportStatus, VerificationReport
+
+__all__ = ["exit_code_for", "parse_now", "register"]
+
+_CHECK_STYLE = {
+    "pass": "green",
+    "fail": "red",
+    "unknown": "yellow",
+    "warn": "yellow",
+    "skip": "dim",
+}
+_STATUS_STYLE = {"valid": "green", "invalid": "red", "indeterminate": "yellow"}
+
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", help="Check validity as of this ISO 8601 time instead of now."),
+]
+
+
+def parse_now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--now takes an ISO 8601 time such as 2026-05-01T00:00:00Z, not {text!r}"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def exit_code_for(
+    reports: list[VerificationReport], errors: list[CredwalletError | None]
+) -> ExitCode:
+    statuses = {r.status for r in reports}
+    if any(isinstance(e, BadInput) for e in errors) and ReportStatus.INVALID not in {
+        r.status for r, e in zip(reports, errors, strict=True) if e is None
+    }:
+        return ExitCode.BAD_INPUT
+    if ReportStatus.INVALID in statuses:
+        return ExitCode.INVALID
+    if ReportStatus.INDETERMINATE in statuses or any(e is not None for e in errors):
+        return ExitCode.INDETERMINATE
+    return ExitCode.OK
+
+
+def _render_report(out: Output, report: VerificationReport, *, label: str | None = None) -> None:
+    from rich.text import Text
+
+    head = Text()
+    head.append(clean(label or report.source), style="bold")
+    head.append("  ")
+    head.append(str(report.status), style=_STATUS_STYLE.get(str(report.status), ""))
+    head.append(f"  ({report.format})", style="dim")
+    out.out.print(head)
+    for check in report.checks:
+        line = Text("  ")
+        line.append(f"{check.status!s:>7}", style=_CHECK_STYLE.get(str(check.status), ""))
+        line.append(f"  {check.name:<11}")
+        line.append(clean(check.detail))
+        out.out.print(line)
+
+
+def _is_path(target: str) -> bool:
+    return target == "-" or target.startswith(("https://", "http://")) or Path(target).exists()
+
+
+def verify(
+    ctx: typer.Context,
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Wallet ids (or prefixes), files, folders, bundles, -, or URLs."),
+    ] = None,
+    all_stored: Annotated[
+        bool, typer.Option("--all", help="Every credential in the wallet.")
+    ] = False,
+    now: NowOption = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Check signatures, issuer keys, expiry and revocation; say exactly why."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    when = parse_now(now)
+    names = list(targets or [])
+    if not names and not all_stored:
+        raise UsageError("name credentials or files to verify, or use --all")
+    files = [n for n in names if _is_path(n)]
+    ids = [n for n in names if not _is_path(n)]
+    pairs: list[tuple[VerificationReport, CredwalletError | None]] = []
+    if files:
+        from credwallet.wallet.verifying import verify_paths
+
+        pairs += verify_paths(files, offline=state.offline, now=when)
+    if ids or all_stored:
+        pairs += [(r, None) for r in _verify_stored(state, ids, when)]
+    reports = [r for r, _ in pairs]
+    if out.json_mode:
+        out.data([r.to_json() for r in reports])
+    else:
+        for report in reports:
+            _render_report(out, report)
+    code = exit_code_for(reports, [e for _, e in pairs])
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def _verify_stored(state: AppState, ids: list[str], when: datetime) -> list[VerificationReport]:
+    with open_wallet(state) as wallet:
+        results = wallet.reverify(ids or None, offline=state.offline, now=when)
+    return [report for _, report in results]
+
+
+def explain(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="A wallet id (or prefix) or a file.")],
+    now: NowOption = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Show every verification step with its inputs (keys, URLs, hashes, dates)."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    when = parse_now(now)
+    if _is_path(target):
+        from credwallet.wallet.verifying import verify_paths
+
+        pairs = verify_paths([target], offline=state.offline, now=when)
+        reports = [r for r, _ in pairs]
+        errors = [e for _, e in pairs]
+    else:
+        reports, errors = _verify_stored(state, [target], when), [None]
+    if out.json_mode:
+        out.data([r.to_json() for r in reports])
+    else:
+        for report in reports:
+            _explain_report(out, report)
+    code = exit_code_for(reports, errors)
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def _explain_report(out: Output, report: VerificationReport) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    _render_report(out, report)
+    for check in report.checks:
+        if not check.inputs:
+            continue
+        table = Table(
+            title=check.name, title_justify="left", show_header=False, box=None, padding=(0, 2)
+        )
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for key, value in check.inputs:
+            table.add_row(clean(key), Text(clean(value)))
+        out.out.print()
+        out.out.print(table)
+    out.out.print(Text(f"checked at {report.checked_at.isoformat()}", style="dim"))
+
+
+def check(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", help="Warn about expiry within DAYS.")] = 30,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Health check for cron: re-verify all, report changes, expiring and unreachable."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    when = datetime.now(UTC)
+    with open_wallet(state) as wallet:
+        problems = wallet.store.check()
+        before = {h.wallet_id: h.status for h in wallet.credentials(now=when)}
+        results = wallet.reverify(None, offline=state.offline, now=when)
+    newly_invalid, expiring, unreachable = [], [], []
+    for held, report in results:
+        item = {
+            "id": held.wallet_id,
+            "name": held.credential.display_name,
+            "status": str(report.status),
+        }
+        if report.status is ReportStatus.INVALID and before.get(held.wallet_id) != "invalid":
+            newly_invalid.append(item | {"reason": _first_problem(report)})
+        until = held.credential.valid_until
+        if until is not None and when <= until <= when + timedelta(days=days):
+            expiring.append(item | {"expires": until.isoformat()})
+        if any(c.status is CheckStatus.UNKNOWN for c in report.checks):
+            unreachable.append(item | {"reason": _first_problem(report, CheckStatus.UNKNOWN)})
+    summary: dict[str, Any] = {
+        "checked": len(results),
+        "newly_invalid": newly_invalid,
+        "expiring": expiring,
+        "unreachable": unreachable,
+        "store_problems": problems,
+    }
+    if out.json_mode:
+        out.data(summary)
+    else:
+        out.message(f"{len(results)} credentials checked")
+        for label, items in (
+            ("newly invalid", newly_invalid),
+            ("expiring", expiring),
+            ("unreachable", unreachable),
+        ):
+            for item in items:
+                extra = item.get("reason", item.get("expires", ""))
+                out.message(f"{label}: {item['id'][:8]} {item['name']} {extra}")
+        for problem in problems:
+            out.warn(problem)
+    if problems:
+        raise typer.Exit(int(ExitCode.WALLET))
+    if newly_invalid or any(r.status is ReportStatus.INVALID for _, r in results):
+        raise typer.Exit(int(ExitCode.INVALID))
+    if unreachable:
+        raise typer.Exit(int(ExitCode.INDETERMINATE))
+
+
+def _first_problem(report: VerificationReport, status: CheckStatus = CheckStatus.FAIL) -> str:
+    for item in report.checks:
+        if item.status is status:
+            return f"{item.name}: {item.detail}"
+    return str(report.status)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(verify)
+    app.command()(explain)
+    app.command()(check)
