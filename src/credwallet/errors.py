@@ -19,7 +19,8 @@ traceback only under ``--debug``).
     │   └── SessionInvalid               an unlock session that is expired, foreign or broken
     ├── NotFound                         no credential/pathway with that id or prefix    -> 6
     ├── BadInput                         input that is malformed, too big or unsupported -> 7
-    │   └── LimitExceeded                input over a size, depth or work limit
+    │   ├── LimitExceeded                input over a size, depth or work limit
+    │   └── NotACredential               well-formed input that holds no credential
     ├── WalletBusy                       another process holds the write lock too long   -> 1
     ├── WalletExists                     init over an existing wallet                    -> 1
     └── StorageError                     the disk refused a write (full, read-only)      -> 1
@@ -37,6 +38,7 @@ __all__ = [
     "FetchError",
     "LimitExceeded",
     "NoPassphrase",
+    "NotACredential",
     "NotFound",
     "SessionInvalid",
     "StorageError",
@@ -146,6 +148,10 @@ class BadInput(CredwalletError):
 
 class LimitExceeded(BadInput):
     """Raised when: input exceeds a size, nesting-depth, decompression or work limit."""
+
+
+class NotACredential(BadInput):
+    """Raised when: the input is readable but is not a credential (a README, a plain image)."""
 
 
 class WalletBusy(CredwalletError):

@@ -10,6 +10,7 @@ import typer
 
 from credwallet import __version__
 from credwallet.cli import (
+    _cmd_backup,
     _cmd_cache,
     _cmd_demo,
     _cmd_identity,
@@ -92,6 +93,7 @@ for module in (
     _cmd_verify,
     _cmd_identity,
     _cmd_cache,
+    _cmd_backup,
     _cmd_demo,
 ):
     module.register(app)

@@ -14,7 +14,13 @@ from credwallet.wallet import ImportSummary
 
 __all__ = ["register"]
 
-_RESULT_STYLE = {"imported": "green", "duplicate": "cyan", "refused": "red", "failed": "red"}
+_RESULT_STYLE = {
+    "imported": "green",
+    "duplicate": "cyan",
+    "skipped": "dim",
+    "refused": "red",
+    "failed": "red",
+}
 
 
 def _render(out: Output, summary: ImportSummary) -> None:
@@ -29,6 +35,11 @@ def _render(out: Output, summary: ImportSummary) -> None:
     out.message(
         f"{summary.count('imported')} imported, {summary.count('duplicate')} duplicates, "
         f"{summary.count('refused')} refused, {summary.count('failed')} failed"
+        + (
+            f", {summary.count('skipped')} skipped (not credentials)"
+            if summary.count("skipped")
+            else ""
+        )
     )
 
 

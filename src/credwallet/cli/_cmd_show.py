@@ -28,8 +28,12 @@ def _table(out: Output, items: list[Held]) -> None:
     table = Table(
         title=f"{len(items)} credential{'s' if len(items) != 1 else ''}", title_justify="left"
     )
-    for column in ("ID", "Name", "Issuer", "Issued", "Expires", "Status"):
-        table.add_column(column, overflow="fold")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold", ratio=3)
+    table.add_column("Issuer", overflow="fold", ratio=2)
+    table.add_column("Issued", no_wrap=True)
+    table.add_column("Expires", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
     for held in items:
         cred = held.credential
         table.add_row(

@@ -19,7 +19,7 @@ from credwallet.cli._state import AppState
 from credwallet.errors import NoPassphrase, SessionInvalid, UsageError
 from credwallet.wallet import Unlock, Wallet
 
-__all__ = ["new_passphrase", "open_wallet", "read_passphrase_file"]
+__all__ = ["existing_passphrase", "new_passphrase", "open_wallet", "read_passphrase_file"]
 
 _MAX_PASSPHRASE_FILE = 64 * 1024
 
@@ -76,6 +76,18 @@ def open_wallet(state: AppState) -> Wallet:
         "no passphrase: use --passphrase-file, CREDWALLET_SESSION (credwallet unlock) "
         "or CREDWALLET_PASSPHRASE, or run on a terminal"
     )
+
+
+def existing_passphrase(state: AppState, file: Path | None = None, *, label: str) -> str:
+    """A passphrase the user already has (not a session): a file, the env var, or a prompt."""
+    source = file or state.passphrase_file
+    if source is not None:
+        return read_passphrase_file(source)
+    if state.env_passphrase is not None:
+        return state.env_passphrase
+    if _interactive():
+        return _prompt(label)
+    raise NoPassphrase(f"no {label.lower()}: use a passphrase file or CREDWALLET_PASSPHRASE")
 
 
 def new_passphrase(state: AppState, file: Path | None = None) -> str:

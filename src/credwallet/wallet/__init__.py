@@ -1,6 +1,13 @@
 """The library facade: everything a command does is one method of :class:`Wallet`."""
 
-from credwallet.wallet.core import ImportOutcome, ImportSummary, Unlock, Wallet
+from credwallet.wallet.core import (
+    ImportOutcome,
+    ImportSummary,
+    Unlock,
+    Wallet,
+    backup_wallet,
+    restore_wallet,
+)
 from credwallet.wallet.filters import SORT_KEYS, CredentialFilter, apply_filter
 from credwallet.wallet.held import Held
 
@@ -13,4 +20,6 @@ __all__ = [
     "Unlock",
     "Wallet",
     "apply_filter",
+    "backup_wallet",
+    "restore_wallet",
 ]

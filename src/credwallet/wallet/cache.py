@@ -17,7 +17,7 @@ from credwallet.net import Fetched
 if TYPE_CHECKING:
     from credwallet.store import Store
 
-__all__ = ["KIND_CACHE", "StoreCache"]
+__all__ = ["KIND_CACHE", "StoreCache", "dedup_key_for_url"]
 
 KIND_CACHE = "cache"
 
@@ -47,8 +47,11 @@ def _decode(payload: bytes) -> Fetched:
         raise DamagedWallet("a cached document record is malformed") from exc
 
 
-def _key(url: str) -> bytes:
+def dedup_key_for_url(url: str) -> bytes:
     return b"cache-url:" + url.encode("utf-8")
+
+
+_key = dedup_key_for_url
 
 
 class StoreCache:

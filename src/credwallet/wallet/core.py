@@ -18,6 +18,7 @@ from credwallet.errors import (
     BadInput,
     CredwalletError,
     ExitCode,
+    NotACredential,
     NotFound,
     UsageError,
 )
@@ -29,11 +30,19 @@ from credwallet.wallet.sources import Source, SourceFailure, expand_sources
 if TYPE_CHECKING:
     from credwallet.store import Store
 
-__all__ = ["ImportOutcome", "ImportSummary", "Unlock", "Wallet"]
+__all__ = [
+    "ImportOutcome",
+    "ImportSummary",
+    "Unlock",
+    "Wallet",
+    "backup_wallet",
+    "restore_wallet",
+]
 
 KIND_CREDENTIAL = "credential"
 KIND_IDENTITY = "identity"
 KIND_HOLDER_KEY = "holder-key"
+IMPORT_CHUNK = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class Unlock:
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
     source: str
-    result: str  # imported | duplicate | refused | failed
+    result: str  # imported | duplicate | skipped | refused | failed
     wallet_id: str | None = None
     name: str | None = None
     status: str | None = None
@@ -87,6 +96,7 @@ class ImportSummary:
             "duplicates": self.count("duplicate"),
             "refused": self.count("refused"),
             "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
             "items": [o.to_json() for o in self.outcomes],
         }
 
@@ -134,7 +144,7 @@ class Wallet:
 
         store = Store.create(home, passphrase)
         key = SigningKey.generate("Ed25519")
-        store.put(KIND_HOLDER_KEY, key.to_private_bytes())
+        store.put(KIND_HOLDER_KEY, key.private_bytes())
         return cls(home, store)
 
     @classmethod
@@ -193,7 +203,7 @@ class Wallet:
             from credwallet.errors import DamagedWallet
 
             raise DamagedWallet("the wallet has no holder key")
-        return SigningKey.from_private_bytes(records[0].payload)
+        return SigningKey.from_seed(records[0].payload)
 
     def holder_did(self) -> str:
         return str(self.holder_key().did_key)
@@ -205,7 +215,7 @@ class Wallet:
 
         record = CredentialRecord.from_bytes(payload)
         try:
-            credential = parse(record.original, name=record.source)
+            credential = parse(record.original)
         except BadInput:
             return None  # kept, but this credwallet cannot read it any more; `check` reports it
         return Held(record_id, credential, record, _refresh(credential, record.report, now))
@@ -278,6 +288,11 @@ class Wallet:
                 self._prepare(item, pending, summary, allow_invalid, verify, offline, when)
             if progress:
                 progress(item.name)
+            if len(pending) >= IMPORT_CHUNK:
+                # Store as we go: a long import keeps its progress if it is interrupted, and
+                # each chunk is one short transaction so other processes wait only briefly.
+                self._store_pending(pending, summary)
+                pending.clear()
         self._store_pending(pending, summary)
         return summary
 
@@ -310,7 +325,14 @@ class Wallet:
         from credwallet.formats import parse_all
 
         try:
-            credentials = parse_all(source.data, name=source.name)
+            credentials = parse_all(source.data)
+        except NotACredential as exc:
+            if source.found_in_folder:
+                # A folder of badges often holds a README or a logo too: not an error.
+                summary.outcomes.append(ImportOutcome(source.name, "skipped", message=exc.message))
+            else:
+                summary.outcomes.append(_failed(source.name, exc))
+            return
         except CredwalletError as exc:
             summary.outcomes.append(_failed(source.name, exc))
             return
@@ -456,11 +478,61 @@ def _first_failure(report: VerificationReport) -> str:
 def _refresh(
     credential: Credential, report: VerificationReport | None, now: datetime
 ) -> VerificationReport | None:
-    """Re-run the time-based check so that a credential that expired since import shows so."""
-    if report is None:
-        return None
-    from credwallet.verify.validity import check_validity
+    """Re-judge the time window so that a credential that expired since import shows so.
 
-    fresh = check_validity(credential, now=now)
-    checks = tuple(fresh if c.name == fresh.name else c for c in report.checks)
+    Only the validity check depends on the clock alone; everything else (signatures, status
+    lists) needs `verify` again. The stored report is not changed here.
+    """
+    if report is None or report.check("validity") is None:
+        return report
+    from credwallet.models import Check, CheckStatus
+    from credwallet.verify.validity import describe_instant
+
+    start, end = credential.valid_from, credential.valid_until
+    if end is not None and now >= end:
+        fresh = Check("validity", CheckStatus.FAIL, f"expired on {describe_instant(end)}")
+    elif start is not None and now < start:
+        fresh = Check(
+            "validity", CheckStatus.FAIL, f"not valid yet: valid from {describe_instant(start)}"
+        )
+    else:
+        old = report.check("validity")
+        time_failure = old is not None and old.detail.startswith(("expired", "not valid yet"))
+        if old is not None and old.status is CheckStatus.FAIL and time_failure:
+            fresh = Check("validity", CheckStatus.PASS, "in force at this time")
+        else:
+            return report
+    checks = tuple(fresh if c.name == "validity" else c for c in report.checks)
     return VerificationReport(report.source, report.format, checks, report.checked_at)
+
+
+# --- backup and restore (see credwallet.wallet.backup) ---------------------------------------
+
+
+def backup_wallet(
+    wallet: Wallet, out: Path, passphrase: str, *, log_n: int = 18, force: bool = False
+) -> Any:
+    from credwallet.wallet.backup import write_backup
+
+    return write_backup(wallet.store, out, passphrase, now=_now(), log_n=log_n, force=force)
+
+
+def restore_wallet(
+    backup: Path,
+    backup_passphrase: str,
+    *,
+    home: Path,
+    into: Wallet | None,
+    new_passphrase: str | None,
+) -> Any:
+    """Restore into an empty ``home`` (a new wallet) or, with ``into``, merge into that wallet."""
+    from credwallet.wallet.backup import dedup_for_payload, read_backup, restore_backup
+
+    records = read_backup(backup, backup_passphrase)
+    return restore_backup(
+        records,
+        home=home,
+        passphrase=new_passphrase,
+        merge_into=into.store if into is not None else None,
+        dedup_for=dedup_for_payload,
+    )

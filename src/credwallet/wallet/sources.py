@@ -28,6 +28,7 @@ class Source:
 
     name: str
     data: bytes
+    found_in_folder: bool = False  # not named by the user: a non-credential file is skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ def expand_sources(names: list[str]) -> Iterator[Source | SourceFailure | str]:
         if path.is_dir():
             for child in _walk(path):
                 try:
-                    yield Source(str(child), read_file_limited(child))
+                    yield Source(str(child), read_file_limited(child), found_in_folder=True)
                 except CredwalletError as exc:
                     yield SourceFailure(str(child), exc)
             continue

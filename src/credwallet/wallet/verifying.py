@@ -140,7 +140,7 @@ def verify_paths(
         else:
             name, data = item.name, item.data
         try:
-            credentials = parse_all(data, name=name)
+            credentials = parse_all(data)
         except CredwalletError as exc:
             results.append((unreadable_report(name, exc, now), exc))
             continue

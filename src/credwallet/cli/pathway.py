@@ -1,0 +1,269 @@
+"""`credwallet pathway ...`: add, import, list, show, remove, export, tick, suggest.
+
+Each command parses its arguments, calls one wallet method and renders the result. The
+wallet methods it calls are spelt out in :class:`PathwayWallet`.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, cast
+
+import typer
+
+from credwallet.cli._output import Output, clean
+from credwallet.cli._state import AppState, JsonFlag, state_of
+from credwallet.errors import BadInput, LimitExceeded
+
+if TYPE_CHECKING:
+    from credwallet.pathways import Pathway, PathwayProgress
+
+__all__ = ["PathwayWallet", "app", "register"]
+
+_MAX_FILE_BYTES = 8 * 1024 * 1024  # a CTDL graph may be large; a TOML file is capped lower
+
+app = typer.Typer(
+    name="pathway",
+    help="Stackable pathways: define or import them, see progress, know what comes next.",
+    no_args_is_help=True,
+)
+
+
+class PathwayWallet(Protocol):
+    """The wallet methods the pathway commands call (the wallet owns storage and ticks)."""
+
+    def add_pathway(self, text: str, *, source: str, replace: bool = False) -> Pathway: ...
+
+    def import_pathway(
+        self, data: bytes, *, lang: str = "en", replace: bool = False
+    ) -> tuple[Pathway, list[str]]: ...
+
+    def pathway_progress_all(self) -> list[dict[str, Any]]: ...
+
+    def pathway_progress(self, pathway_id: str) -> PathwayProgress: ...
+
+    def remove_pathway(self, pathway_id: str) -> None: ...
+
+    def export_pathway(self, pathway_id: str) -> str: ...
+
+    def tick_pathway(self, pathway_id: str, key: str, *, done: bool = True) -> None: ...
+
+    def suggest_pathways(self) -> list[str]: ...
+
+
+def _open(state: AppState) -> AbstractContextManager[PathwayWallet]:
+    from credwallet.cli._unlock import open_wallet
+
+    # The wallet facade grows these methods; the Protocol states what this module relies on.
+    return cast("AbstractContextManager[PathwayWallet]", open_wallet(state))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            raise LimitExceeded(f"{path}: larger than {_MAX_FILE_BYTES} bytes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+
+
+FileArg = Annotated[Path, typer.Argument(help="The file to read.", show_default=False)]
+IdArg = Annotated[str, typer.Argument(help="The pathway id (see `pathway list`).")]
+ReplaceFlag = Annotated[bool, typer.Option("--replace", help="Replace a pathway with the same id.")]
+
+
+@app.command()
+def add(
+    ctx: typer.Context, file: FileArg, replace: ReplaceFlag = False, json_flag: JsonFlag = False
+) -> None:
+    """Add a pathway from a TOML file (validated; errors name the line and key)."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    try:
+        text = _read(file).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{file}: not UTF-8 text") from None
+    with _open(state) as wallet:
+        pathway = wallet.add_pathway(text, source=str(file), replace=replace)
+    if out.json_mode:
+        out.data({"id": pathway.id, "name": pathway.name})
+    else:
+        out.success(f"added pathway {pathway.id} ({pathway.name})")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: FileArg,
+    lang: Annotated[str, typer.Option(help="Language to take from language maps.")] = "en",
+    replace: ReplaceFlag = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Import a CTDL pathway graph (Credential Engine Registry JSON-LD)."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    data = _read(file)
+    with _open(state) as wallet:
+        pathway, not_converted = wallet.import_pathway(data, lang=lang, replace=replace)
+    if out.json_mode:
+        out.data({"id": pathway.id, "name": pathway.name, "not_converted": not_converted})
+        return
+    out.success(f"imported pathway {pathway.id} ({pathway.name})")
+    if not_converted:
+        out.warn(f"{len(not_converted)} item(s) could not be converted:")
+        for line in not_converted:
+            out.message(f"  - {line}", style="yellow")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
+    """List the pathways with their progress."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with _open(state) as wallet:
+        items = wallet.pathway_progress_all()
+    keys = ("id", "name", "progress", "progress_pending", "complete")
+    if out.json_mode:
+        out.data([{k: item.get(k) for k in keys} for item in items])
+        return
+    if not items:
+        out.message("No pathways yet: try `credwallet pathway add FILE.toml`.")
+        return
+    _table(out, items)
+
+
+def _table(out: Output, items: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from credwallet.cli._pathway_view import progress_bar
+
+    table = Table(
+        title=f"{len(items)} pathway{'s' if len(items) != 1 else ''}", title_justify="left"
+    )
+    for column in ("ID", "Name", "Progress", "Next"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        steps = item.get("next") or []
+        table.add_row(
+            Text(clean(item.get("id"))),
+            Text(clean(item.get("name"))),
+            progress_bar(
+                float(item.get("progress", 0.0)), float(item.get("progress_pending", 0.0))
+            ),
+            Text(clean(steps[0]) if steps else ("complete" if item.get("complete") else "-")),
+        )
+    out.out.print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, pathway_id: IdArg, json_flag: JsonFlag = False) -> None:
+    """Show a pathway's tree: earned, pending, missing, and the next steps."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with _open(state) as wallet:
+        progress = wallet.pathway_progress(pathway_id).to_json()
+    if out.json_mode:
+        out.data(progress)
+        return
+    from credwallet.cli._pathway_view import render_pathway
+
+    render_pathway(out, progress)
+
+
+@app.command()
+def remove(ctx: typer.Context, pathway_id: IdArg) -> None:
+    """Remove a pathway (your credentials are not touched)."""
+    state = state_of(ctx)
+    with _open(state) as wallet:
+        wallet.remove_pathway(pathway_id)
+    state.output().success(f"removed pathway {pathway_id}")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    pathway_id: IdArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+    ] = None,
+) -> None:
+    """Print a pathway as TOML (a file you added comes back byte for byte)."""
+    state = state_of(ctx)
+    with _open(state) as wallet:
+        text = wallet.export_pathway(pathway_id)
+    if output is None:
+        # Raw text on stdout, not rich: export must be byte for byte.
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, "utf-8", newline="")
+    except OSError as exc:
+        raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
+    state.output().success(f"wrote {output}")
+
+
+@app.command()
+def tick(
+    ctx: typer.Context,
+    pathway_id: IdArg,
+    key: Annotated[str, typer.Argument(help="The key of a manual step.")],
+    undo: Annotated[bool, typer.Option("--undo", help="Mark the step as not done.")] = False,
+) -> None:
+    """Record a manual step (an internship, a job) as done, on your own word."""
+    state = state_of(ctx)
+    with _open(state) as wallet:
+        wallet.tick_pathway(pathway_id, key, done=not undo)
+    state.output().success(f"{pathway_id}: {key} {'not done' if undo else 'done (self-attested)'}")
+
+
+@app.command()
+def suggest(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Write each suggestion to DIR/ID.toml instead of printing."),
+    ] = None,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Propose pathways from your credentials (shared frameworks, tags, an issuer's series)."""
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with _open(state) as wallet:
+        texts = wallet.suggest_pathways()
+    ids = [_suggestion_id(text) for text in texts]
+    if directory is not None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            for pathway_id, text in zip(ids, texts, strict=True):
+                (directory / f"{pathway_id}.toml").write_text(text, "utf-8", newline="")
+        except OSError as exc:
+            raise BadInput(f"{directory}: cannot write ({exc.strerror})") from None
+    if out.json_mode:
+        out.data([{"id": i, "toml": t} for i, t in zip(ids, texts, strict=True)])
+        return
+    if not texts:
+        out.message("No suggestions: no framework, tag or issuer is shared by two credentials.")
+        return
+    if directory is not None:
+        out.success(f"wrote {len(texts)} suggestion(s) to {directory}")
+        return
+    for text in texts:
+        sys.stdout.write(text)
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _suggestion_id(text: str) -> str:
+    import tomllib
+
+    value = tomllib.loads(text).get("id")
+    return str(value)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="pathway")
