@@ -352,3 +352,43 @@ def rsa_sign(private_der: bytes, message: bytes) -> bytes:
     if not isinstance(private, rsa.RSAPrivateKey):
         raise ValueError("not an RSA private key")
     return private.sign(message, padding.PKCS1v15(), hashes.SHA256())
+
+
+# --- Verification keys (verify/keys.py: deterministic issuer keys for tests and examples) --------
+
+
+def ec_public_from_private(crv: str, scalar: bytes) -> bytes:
+    """The SEC1 uncompressed public point of an EC private scalar (raises ValueError if invalid)."""
+    if crv not in EC_CURVES or len(scalar) != _EC_SIZES[crv]:
+        raise ValueError("bad EC private key")
+    private = ec.derive_private_key(int.from_bytes(scalar, "big"), EC_CURVES[crv])
+    return private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+
+
+# --- Blockcerts (verify/blockcerts.py: EcdsaSecp256k1Signature2019, ES256K) ---------------------
+
+
+def secp256k1_verify(point: bytes, signature: bytes, message: bytes) -> bool:
+    """ES256K: ECDSA over secp256k1 with SHA-256; ``signature`` raw r||s, ``point`` SEC1."""
+    if len(signature) != 64:
+        return False
+    try:
+        public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256K1(), point)
+        r = int.from_bytes(signature[:32], "big")
+        s = int.from_bytes(signature[32:], "big")
+        public.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def secp256k1_sign(scalar: bytes, message: bytes) -> tuple[bytes, bytes]:
+    """Sign with a secp256k1 scalar (tests and examples): (raw r||s, compressed public point)."""
+    private = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256K1())
+    r, s = decode_dss_signature(private.sign(message, ec.ECDSA(hashes.SHA256())))
+    point = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+    )
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big"), point

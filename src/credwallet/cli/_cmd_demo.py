@@ -42,7 +42,8 @@ def demo(ctx: typer.Context) -> None:
         # A random passphrase that lives only in this process: the demo wallet is never reused.
         with Wallet.create(home, secrets.token_urlsafe(24)) as wallet:
             out.message(f"Holder DID: {wallet.holder_did()}")
-            summary = wallet.import_sources([str(examples)], offline=True)
+            badges = sorted(str(p) for p in examples.iterdir() if p.is_file() and p.suffix != ".md")
+            summary = wallet.import_sources(badges, offline=True)
             _cmd_import_render(out, summary)
             add_examples = getattr(wallet, "add_example_pathways", None)
             if add_examples:

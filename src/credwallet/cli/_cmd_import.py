@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -23,10 +24,23 @@ _RESULT_STYLE = {
 }
 
 
+def _short(source: str) -> str:
+    """A path as the user would recognise it: relative to here when that is shorter."""
+    if source.startswith(("https://", "http://", "<")):
+        return source
+    try:
+        relative = os.path.relpath(source)
+    except ValueError:  # another drive on Windows
+        return source
+    if relative.startswith(".." + os.sep + ".."):
+        return os.path.basename(source)
+    return relative if len(relative) < len(source) else source
+
+
 def _render(out: Output, summary: ImportSummary) -> None:
     for item in summary.outcomes:
         label = clean(item.name or item.source)
-        line = f"{item.result:>9}  {clean(item.source)}"
+        line = f"{item.result:>9}  {clean(_short(item.source))}"
         if item.result == "imported":
             line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{item.status}]"
         elif item.message:

@@ -70,7 +70,11 @@ def render_pathway(out: Output, pathway: dict[str, Any]) -> None:
     if pathway.get("complete"):
         head.append("  complete", style="bold green")
     tree = Tree(head)
-    _add_children(tree, list(pathway.get("components") or []))
+    nodes = list(pathway.get("components") or [])
+    if len(nodes) == 1 and nodes[0].get("children"):
+        # The goal is the pathway itself (already in the heading): draw its parts.
+        nodes = list(nodes[0]["children"])
+    _add_children(tree, nodes)
     out.out.print(tree)
     missing = pathway.get("missing") or []
     steps = pathway.get("next") or []

@@ -1,26 +1,24 @@
 """`credwallet pathway ...`: add, import, list, show, remove, export, tick, suggest.
 
-Each command parses its arguments, calls one wallet method and renders the result. The
-wallet methods it calls are spelt out in :class:`PathwayWallet`.
+Each command parses its arguments, calls the wallet (its pathway book, ``wallet.pathways``)
+and renders the result.
 """
 
 from __future__ import annotations
 
 import sys
-from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Protocol, cast
+from typing import Annotated, Any
 
 import typer
 
 from credwallet.cli._output import Output, clean
-from credwallet.cli._state import AppState, JsonFlag, state_of
+from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._unlock import open_wallet
 from credwallet.errors import BadInput, LimitExceeded
 
-if TYPE_CHECKING:
-    from credwallet.pathways import Pathway, PathwayProgress
-
-__all__ = ["PathwayWallet", "app", "register"]
+__all__ = ["app", "register"]
 
 _MAX_FILE_BYTES = 8 * 1024 * 1024  # a CTDL graph may be large; a TOML file is capped lower
 
@@ -29,35 +27,6 @@ app = typer.Typer(
     help="Stackable pathways: define or import them, see progress, know what comes next.",
     no_args_is_help=True,
 )
-
-
-class PathwayWallet(Protocol):
-    """The wallet methods the pathway commands call (the wallet owns storage and ticks)."""
-
-    def add_pathway(self, text: str, *, source: str, replace: bool = False) -> Pathway: ...
-
-    def import_pathway(
-        self, data: bytes, *, lang: str = "en", replace: bool = False
-    ) -> tuple[Pathway, list[str]]: ...
-
-    def pathway_progress_all(self) -> list[dict[str, Any]]: ...
-
-    def pathway_progress(self, pathway_id: str) -> PathwayProgress: ...
-
-    def remove_pathway(self, pathway_id: str) -> None: ...
-
-    def export_pathway(self, pathway_id: str) -> str: ...
-
-    def tick_pathway(self, pathway_id: str, key: str, *, done: bool = True) -> None: ...
-
-    def suggest_pathways(self) -> list[str]: ...
-
-
-def _open(state: AppState) -> AbstractContextManager[PathwayWallet]:
-    from credwallet.cli._unlock import open_wallet
-
-    # The wallet facade grows these methods; the Protocol states what this module relies on.
-    return cast("AbstractContextManager[PathwayWallet]", open_wallet(state))
 
 
 def _read(path: Path) -> bytes:
@@ -85,8 +54,8 @@ def add(
         text = _read(file).decode("utf-8")
     except UnicodeDecodeError:
         raise BadInput(f"{file}: not UTF-8 text") from None
-    with _open(state) as wallet:
-        pathway = wallet.add_pathway(text, source=str(file), replace=replace)
+    with open_wallet(state) as wallet:
+        pathway = wallet.pathways.add_toml(text, source=str(file), replace=replace).pathway
     if out.json_mode:
         out.data({"id": pathway.id, "name": pathway.name})
     else:
@@ -97,7 +66,6 @@ def add(
 def import_(
     ctx: typer.Context,
     file: FileArg,
-    lang: Annotated[str, typer.Option(help="Language to take from language maps.")] = "en",
     replace: ReplaceFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
@@ -105,8 +73,9 @@ def import_(
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     data = _read(file)
-    with _open(state) as wallet:
-        pathway, not_converted = wallet.import_pathway(data, lang=lang, replace=replace)
+    with open_wallet(state) as wallet:
+        stored = wallet.pathways.import_ctdl(data, replace=replace)
+    pathway, not_converted = stored.pathway, list(stored.not_converted)
     if out.json_mode:
         out.data({"id": pathway.id, "name": pathway.name, "not_converted": not_converted})
         return
@@ -122,7 +91,7 @@ def list_(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """List the pathways with their progress."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    with _open(state) as wallet:
+    with open_wallet(state) as wallet:
         items = wallet.pathway_progress_all()
     keys = ("id", "name", "progress", "progress_pending", "complete")
     if out.json_mode:
@@ -163,8 +132,11 @@ def show(ctx: typer.Context, pathway_id: IdArg, json_flag: JsonFlag = False) -> 
     """Show a pathway's tree: earned, pending, missing, and the next steps."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    with _open(state) as wallet:
-        progress = wallet.pathway_progress(pathway_id).to_json()
+    now = datetime.now(UTC)
+    with open_wallet(state) as wallet:
+        stored = wallet.pathways.get(pathway_id)
+        held = wallet.credentials(now=now)
+        progress = wallet.pathways.progress(stored, held, now=now).to_json()
     if out.json_mode:
         out.data(progress)
         return
@@ -177,8 +149,8 @@ def show(ctx: typer.Context, pathway_id: IdArg, json_flag: JsonFlag = False) -> 
 def remove(ctx: typer.Context, pathway_id: IdArg) -> None:
     """Remove a pathway (your credentials are not touched)."""
     state = state_of(ctx)
-    with _open(state) as wallet:
-        wallet.remove_pathway(pathway_id)
+    with open_wallet(state) as wallet:
+        wallet.pathways.remove(pathway_id)
     state.output().success(f"removed pathway {pathway_id}")
 
 
@@ -193,8 +165,8 @@ def export(
 ) -> None:
     """Print a pathway as TOML (a file you added comes back byte for byte)."""
     state = state_of(ctx)
-    with _open(state) as wallet:
-        text = wallet.export_pathway(pathway_id)
+    with open_wallet(state) as wallet:
+        text = wallet.pathways.export(pathway_id)
     if output is None:
         # Raw text on stdout, not rich: export must be byte for byte.
         sys.stdout.write(text)
@@ -216,8 +188,8 @@ def tick(
 ) -> None:
     """Record a manual step (an internship, a job) as done, on your own word."""
     state = state_of(ctx)
-    with _open(state) as wallet:
-        wallet.tick_pathway(pathway_id, key, done=not undo)
+    with open_wallet(state) as wallet:
+        wallet.pathways.tick(pathway_id, key, undo=undo)
     state.output().success(f"{pathway_id}: {key} {'not done' if undo else 'done (self-attested)'}")
 
 
@@ -233,8 +205,11 @@ def suggest(
     """Propose pathways from your credentials (shared frameworks, tags, an issuer's series)."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    with _open(state) as wallet:
-        texts = wallet.suggest_pathways()
+    from credwallet.pathways import suggest_pathways
+    from credwallet.wallet.pathways import to_held
+
+    with open_wallet(state) as wallet:
+        texts = suggest_pathways(to_held(wallet.credentials()))
     ids = [_suggestion_id(text) for text in texts]
     if directory is not None:
         try:

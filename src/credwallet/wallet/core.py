@@ -386,6 +386,28 @@ class Wallet:
                 )
             )
 
+    # --- pathways ---------------------------------------------------------------------------
+
+    @property
+    def pathways(self) -> Any:
+        from credwallet.wallet.pathways import PathwayBook
+
+        return PathwayBook(self._store)
+
+    def pathway_progress_all(self, *, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Every pathway's progress as `pathway show --json` gives it (for `show`)."""
+        when = now or self._now()
+        book = self.pathways
+        stored = book.all()
+        if not stored:
+            return []
+        held = self.credentials(now=when)
+        return [book.progress(p, held, now=when).to_json() for p in stored]
+
+    def add_example_pathways(self, folder: Path) -> None:
+        if folder.is_dir():
+            self.pathways.add_examples(folder)
+
     # --- verification -------------------------------------------------------------------------
 
     def fetcher(self, *, offline: bool) -> Any:

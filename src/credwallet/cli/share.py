@@ -1,0 +1,287 @@
+"""`credwallet share`: signed presentations, bundles, QR codes and résumé exports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from credwallet.cli._output import Output, clean
+from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._unlock import open_wallet
+from credwallet.errors import StorageError, UsageError
+
+if TYPE_CHECKING:
+    from credwallet.share.items import SharedItem
+    from credwallet.share.qr import ErrorLevel
+    from credwallet.verify.jsonld import DocumentLoader
+    from credwallet.wallet import Wallet
+
+__all__ = ["app", "register"]
+
+app = typer.Typer(
+    help="Share credentials: signed presentations, bundles, QR codes, résumé exports.",
+    no_args_is_help=True,
+)
+
+
+class Suite(StrEnum):
+    RDFC = "eddsa-rdfc-2022"
+    JCS = "eddsa-jcs-2022"
+
+
+class Level(StrEnum):
+    L = "L"
+    M = "M"
+    Q = "Q"
+    H = "H"
+
+
+class ResumeFormat(StrEnum):
+    LINKEDIN = "linkedin"
+    JSONRESUME = "jsonresume"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+IdsArgument = Annotated[list[str], typer.Argument(help="Wallet ids (or unique prefixes).")]
+SuiteOption = Annotated[
+    Suite, typer.Option("--suite", help="Data Integrity cryptosuite of the holder's proof.")
+]
+LevelOption = Annotated[
+    Level,
+    typer.Option("--level", help="QR error correction: L (screens) .. H; M suits print."),
+]
+
+
+def _level(level: Level) -> ErrorLevel:
+    letters: dict[Level, ErrorLevel] = {Level.L: "L", Level.M: "M", Level.Q: "Q", Level.H: "H"}
+    return letters[level]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _shared_items(wallet: Wallet, ids: list[str] | None, now: datetime) -> list[SharedItem]:
+    """The chosen credentials (all of them when ``ids`` is empty), as plain sharing data."""
+    from credwallet.share.items import SharedItem
+
+    held = [wallet.get(i, now=now) for i in ids] if ids else wallet.credentials(now=now)
+    if not held:
+        raise UsageError("the wallet holds no credentials to share yet")
+    # Pathway names come with Wallet.shared_items once the wallet evaluates pathways.
+    return [SharedItem(h.wallet_id, h.credential, h.report) for h in held]
+
+
+def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
+    """The JSON-LD contexts RDFC signing needs: pinned, local, or (online) fetched and cached."""
+    from credwallet.wallet.verifying import make_options
+
+    options = make_options(
+        fetcher=wallet.fetcher(offline=offline), identities=(), offline=offline, now=_now()
+    )
+    if options.loader is None:  # make_options always sets one; keep mypy and readers sure
+        raise UsageError("no JSON-LD context loader is available")
+    return options.loader
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _emit(out: Output, target: str, data: bytes, what: str) -> None:
+    """Write ``data`` to a file, or to stdout for ``-``."""
+    if target == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _write(Path(target), data)
+    out.success(f"Wrote {what} to {clean(target)}")
+
+
+@app.command("presentation")
+def presentation(
+    ctx: typer.Context,
+    ids: IdsArgument,
+    out_path: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write the presentation JSON (- = stdout).")
+    ],
+    challenge: Annotated[
+        str | None, typer.Option("--challenge", help="The verifier's challenge (nonce) to bind.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="The verifier's domain to bind.")
+    ] = None,
+    suite: SuiteOption = Suite.RDFC,
+) -> None:
+    """A Verifiable Presentation of the credentials, signed by your holder key."""
+    from credwallet.share.presentation import create_presentation
+
+    state = state_of(ctx)
+    out = state.output()
+    when = _now()
+    with open_wallet(state) as wallet:
+        items = _shared_items(wallet, ids, when)
+        document = create_presentation(
+            [i.credential for i in items],
+            key=wallet.holder_key(),
+            suite=str(suite),
+            challenge=challenge,
+            domain=domain,
+            created=when,
+            loader=_context_loader(wallet, offline=state.offline),
+        )
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    _emit(out, out_path, text.encode("utf-8"), f"a presentation of {len(items)} credential(s)")
+
+
+@app.command("bundle")
+def bundle(
+    ctx: typer.Context,
+    ids: IdsArgument,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="The zip file to write.")],
+    only_valid: Annotated[
+        bool, typer.Option("--only-valid", help="Leave out anything not verified valid now.")
+    ] = False,
+    suite: SuiteOption = Suite.RDFC,
+    level: LevelOption = Level.M,
+    json_flag: JsonFlag = False,
+) -> None:
+    """One zip: signed presentation, original files, QR codes, manifest and a web page."""
+    from credwallet.share.bundle import create_bundle
+
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    when = _now()
+    with open_wallet(state) as wallet:
+        items = _shared_items(wallet, ids, when)
+        manifest = create_bundle(
+            out_path,
+            items,
+            key=wallet.holder_key(),
+            now=when,
+            suite=str(suite),
+            only_valid=only_valid,
+            qr_level=_level(level),
+            loader=_context_loader(wallet, offline=state.offline),
+        )
+    if out.json_mode:
+        out.data({"path": str(out_path), "manifest": manifest})
+        return
+    count = len(manifest["credentials"])
+    left_out = len(items) - count
+    out.success(f"Wrote {clean(out_path)}: {count} credential(s), check it with")
+    out.message(f"  credwallet verify {clean(out_path)}")
+    if left_out:
+        out.message(f"{left_out} credential(s) left out by --only-valid")
+
+
+@app.command("qr")
+def qr_code(
+    ctx: typer.Context,
+    credential_id: Annotated[str, typer.Argument(help="A wallet id (or unique prefix).")],
+    out_path: Annotated[
+        str, typer.Option("--out", "-o", help="FILE.png, FILE.svg, or - for the terminal.")
+    ] = "-",
+    link: Annotated[
+        bool,
+        typer.Option("--link/--no-link", help="Encode the public URL when there is one."),
+    ] = True,
+    level: LevelOption = Level.M,
+    json_flag: JsonFlag = False,
+) -> None:
+    """A QR code of the credential's public link, or of the whole credential (in parts)."""
+    from credwallet.share import qr
+    from credwallet.share.bundle import qr_texts
+
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    with open_wallet(state) as wallet:
+        (item,) = _shared_items(wallet, [credential_id], _now())
+    chosen = _level(level)
+    texts = qr_texts(item.credential, level=chosen, link=link)
+    kind = "link" if texts[0].startswith(qr.LINK_SCHEME) else "credential"
+    if out.json_mode:
+        out.data({"id": item.wallet_id, "kind": kind, "parts": len(texts), "texts": texts})
+        if out_path == "-":
+            return
+    what = f"a QR code of the {kind}" + (f" in {len(texts)} parts" if len(texts) > 1 else "")
+    if out_path == "-":
+        for number, text in enumerate(texts, start=1):
+            if len(texts) > 1:
+                out.line(f"Part {number} of {len(texts)}")
+            sys.stdout.write(qr.render_terminal(text, chosen))
+        sys.stdout.flush()
+        return
+    suffix = Path(out_path).suffix.lower()
+    if suffix == ".png":
+        png = (
+            qr.render_png(texts[0], chosen)
+            if len(texts) == 1
+            else qr.render_png_sheet(texts, chosen)
+        )
+        _emit(out, out_path, png, what)
+    elif suffix == ".svg":
+        if len(texts) == 1:
+            _emit(out, out_path, qr.render_svg(texts[0], chosen).encode("utf-8"), what)
+            return
+        base = Path(out_path)
+        for number, text in enumerate(texts, start=1):
+            part = base.with_name(f"{base.stem}-{number}{base.suffix}")
+            _write(part, qr.render_svg(text, chosen).encode("utf-8"))
+        out.success(f"Wrote {what} to {clean(base.stem)}-1..{len(texts)}{clean(base.suffix)}")
+    else:
+        raise UsageError("--out must end in .png or .svg, or be - for the terminal")
+
+
+@app.command("resume")
+def resume(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Wallet ids (or prefixes); default: all.")
+    ] = None,
+    fmt: Annotated[
+        ResumeFormat, typer.Option("--format", "-f", help="linkedin, jsonresume, markdown or html.")
+    ] = ResumeFormat.LINKEDIN,
+    json_flag: JsonFlag = False,
+) -> None:
+    """Résumé entries: LinkedIn add-to-profile links, JSON Resume, Markdown or HTML."""
+    from credwallet.share import resume as exports
+
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    when = _now()
+    with open_wallet(state) as wallet:
+        items = _shared_items(wallet, ids, when)
+    if fmt is ResumeFormat.LINKEDIN:
+        entries = exports.linkedin_entries(items)
+        if out.json_mode:
+            out.data({"format": "linkedin", "entries": [e.to_json() for e in entries]})
+        else:
+            sys.stdout.write(exports.linkedin_sheet(entries))
+        return
+    if fmt is ResumeFormat.JSONRESUME:
+        out.data(exports.json_resume(items))
+        return
+    text = (
+        exports.markdown_section(items, now=when)
+        if fmt is ResumeFormat.MARKDOWN
+        else exports.html_section(items, now=when)
+    )
+    if out.json_mode:
+        out.data({"format": str(fmt), "text": text})
+    else:
+        sys.stdout.write(text)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="share")

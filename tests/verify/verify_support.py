@@ -1,0 +1,80 @@
+"""Helpers for the verification tests: an in-memory fetcher, pinned clocks, options."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from credwallet.errors import FetchError
+from credwallet.formats import parse
+from credwallet.models import Credential, VerificationReport
+from credwallet.net import Fetched, HttpStatusError
+from credwallet.verify.engine import VerifyOptions, verify_credential
+from support import EXTERNAL
+
+#: "now" for the shared fixtures: SOURCES.md says expiry expectations hold between 2026 and 2029.
+FIXTURE_NOW = datetime(2026, 12, 1, tzinfo=UTC)
+#: When the fake fetcher says its copies were fetched.
+FETCHED_AT = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+class FakeFetcher:
+    """Serves bundled documents by URL (or DID) like an offline cache; anything else fails.
+
+    ``gone`` lists URLs that answer HTTP 404, as a server that does not have them would.
+    """
+
+    def __init__(
+        self, documents: dict[str, bytes] | None = None, *, gone: tuple[str, ...] = ()
+    ) -> None:
+        self.documents = dict(documents or {})
+        self.gone = gone
+        self.requested: list[str] = []
+        self.allow_loopback = False  # as net.Fetcher: some verifiers read it
+
+    @classmethod
+    def for_resources(cls, resources: dict[str, str] | None) -> FakeFetcher:
+        return cls({url: (EXTERNAL / path).read_bytes() for url, path in (resources or {}).items()})
+
+    def add_json(self, url: str, document: object) -> None:
+        self.documents[url] = json.dumps(document).encode()
+
+    def fetch(self, url: str, *, accept: str = "application/json") -> Fetched:
+        self.requested.append(url)
+        if url in self.gone:
+            raise HttpStatusError(f"HTTP 404 from {url}", url=url, status=404)
+        if url not in self.documents:
+            raise FetchError(f"offline: {url} is not in the cache")
+        return Fetched(
+            url=url,
+            body=self.documents[url],
+            fetched_at=FETCHED_AT,
+            from_cache=True,
+            content_type="application/json",
+        )
+
+
+def options(**overrides: Any) -> VerifyOptions:
+    values: dict[str, Any] = {"now": FIXTURE_NOW, "fetcher": None}
+    values.update(overrides)
+    return VerifyOptions(**values)
+
+
+def load_credential(path: Path) -> Credential:
+    return parse(path.read_bytes(), name=path.name)
+
+
+def credential_from(document: dict[str, Any]) -> Credential:
+    return parse(json.dumps(document).encode(), name="test.json")
+
+
+def verify(document: dict[str, Any] | str, **overrides: Any) -> VerificationReport:
+    """Verify a JSON-LD document or a VC-JWT string with the fixture clock."""
+    data = document.encode() if isinstance(document, str) else json.dumps(document).encode()
+    return verify_credential(parse(data), source="test", options=options(**overrides))
+
+
+def statuses(report: VerificationReport) -> dict[str, str]:
+    return {c.name: str(c.status) for c in report.checks}
