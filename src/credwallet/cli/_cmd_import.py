@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,7 +34,7 @@ def _short(source: str) -> str:
     except ValueError:  # another drive on Windows
         return source
     if relative.startswith(".." + os.sep + ".."):
-        return os.path.basename(source)
+        return Path(source).name
     return relative if len(relative) < len(source) else source
 
 
