@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from credwallet.cli._output import Output, clean
-from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._state import JsonFlag, OfflineFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.errors import ExitCode
 from credwallet.wallet import ImportSummary
@@ -45,7 +45,9 @@ def _render(out: Output, summary: ImportSummary) -> None:
         if item.result == "imported":
             line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{item.status}]"
         elif item.message:
-            line += f"  {clean(item.message)}"
+            # Reading errors name the file; it is already at the start of the line.
+            message = item.message.removeprefix(f"{item.source}: ")
+            line += f"  {clean(message)}"
         out.message(line, style=_RESULT_STYLE.get(item.result))
     out.message(
         f"{summary.count('imported')} imported, {summary.count('duplicate')} duplicates, "
@@ -68,10 +70,12 @@ def import_(
         bool,
         typer.Option("--allow-invalid", help="Keep credentials whose signature fails too."),
     ] = False,
+    offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Import credentials, verifying each on the way in."""
     state = state_of(ctx)
+    state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     with open_wallet(state) as wallet:
         progress = None

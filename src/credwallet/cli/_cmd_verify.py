@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from credwallet.cli._output import Output, clean
-from credwallet.cli._state import AppState, JsonFlag, state_of
+from credwallet.cli._state import AppState, JsonFlag, OfflineFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.errors import BadInput, CredwalletError, ExitCode, UsageError
 from credwallet.models import CheckStatus, ReportStatus, VerificationReport
@@ -89,10 +89,12 @@ def verify(
         bool, typer.Option("--all", help="Every credential in the wallet.")
     ] = False,
     now: NowOption = None,
+    offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Check signatures, issuer keys, expiry and revocation; say exactly why."""
     state = state_of(ctx)
+    state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     when = parse_now(now)
     names = list(targets or [])
@@ -128,10 +130,12 @@ def explain(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A wallet id (or prefix) or a file.")],
     now: NowOption = None,
+    offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Show every verification step with its inputs (keys, URLs, hashes, dates)."""
     state = state_of(ctx)
+    state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     when = parse_now(now)
     if _is_path(target):
@@ -175,10 +179,12 @@ def _explain_report(out: Output, report: VerificationReport) -> None:
 def check(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", help="Warn about expiry within DAYS.")] = 30,
+    offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Health check for cron: re-verify all, report changes, expiring and unreachable."""
     state = state_of(ctx)
+    state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     when = datetime.now(UTC)
     with open_wallet(state) as wallet:

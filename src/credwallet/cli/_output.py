@@ -76,7 +76,10 @@ class Output:
         if self._err is None:
             from rich.console import Console
 
-            self._err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+            # soft_wrap: a message is one logical line, even when the terminal folds it.
+            self._err = Console(
+                stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True
+            )
         return self._err
 
     def data(self, payload: Any) -> None:
@@ -99,5 +102,7 @@ class Output:
         self.message(f"error: {text}", style="bold red")
 
     def line(self, text: str = "") -> None:
-        """Plain human output on stdout (already cleaned by the caller where it holds data)."""
-        self.out.print(text)
+        """One plain line on stdout, never wrapped or styled: shells and scripts read these
+        (`eval "$(credwallet unlock)"`, `credwallet whoami`). Callers clean data first."""
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()

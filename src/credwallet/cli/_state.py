@@ -11,7 +11,7 @@ import typer
 
 from credwallet.cli._output import Output
 
-__all__ = ["AppState", "JsonFlag", "default_home", "state_of"]
+__all__ = ["AppState", "JsonFlag", "OfflineFlag", "default_home", "state_of"]
 
 
 def default_home() -> Path:
@@ -45,3 +45,6 @@ def state_of(ctx: typer.Context) -> AppState:
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+OfflineFlag = Annotated[
+    bool, typer.Option("--offline", help="Never touch the network; use cached documents.")
+]
