@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from badges import write_badges
+
 from support import REPO
 
 PASSPHRASE = "processes test passphrase"
@@ -30,7 +31,9 @@ def _env() -> dict[str, str]:
 
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_cli(home, *args), env=_env(), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        _cli(home, *args), env=_env(), capture_output=True, text=True, timeout=300
+    )
 
 
 def _count(home: Path) -> int:

@@ -18,6 +18,7 @@ from credwallet.cli import (
     _cmd_setup,
     _cmd_show,
     _cmd_verify,
+    pathway,
 )
 from credwallet.cli._errors import ErrorBoundary
 from credwallet.cli._state import AppState, default_home
@@ -92,6 +93,7 @@ for module in (
     _cmd_show,
     _cmd_verify,
     _cmd_identity,
+    pathway,
     _cmd_cache,
     _cmd_backup,
     _cmd_demo,

@@ -187,8 +187,12 @@ def check(
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     when = datetime.now(UTC)
-    with open_wallet(state) as wallet:
+    with open_wallet(state, check_catalog=False) as wallet:
         problems = wallet.store.check()
+        if problems:
+            # A wallet that fails its own checks is reported, not re-verified (that writes).
+            _report_problems(out, problems)
+            raise typer.Exit(int(ExitCode.WALLET))
         before = {h.wallet_id: h.status for h in wallet.credentials(now=when)}
         results = wallet.reverify(None, offline=state.offline, now=when)
     newly_invalid, expiring, unreachable = [], [], []
@@ -232,6 +236,14 @@ def check(
         raise typer.Exit(int(ExitCode.INVALID))
     if unreachable:
         raise typer.Exit(int(ExitCode.INDETERMINATE))
+
+
+def _report_problems(out: Output, problems: list[str]) -> None:
+    if out.json_mode:
+        out.data({"checked": 0, "store_problems": problems})
+        return
+    for problem in problems:
+        out.error(problem)
 
 
 def _first_problem(report: VerificationReport, status: CheckStatus = CheckStatus.FAIL) -> str:

@@ -59,6 +59,9 @@ def render_pathway(out: Output, pathway: dict[str, Any]) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
+    if pathway.get("error"):
+        out.out.print(Text(f"{clean(pathway.get('name'))}: {clean(pathway['error'])}", style="red"))
+        return
     head = Text()
     head.append(clean(pathway.get("name") or pathway.get("id")), style="bold")
     head.append("  ")

@@ -55,23 +55,29 @@ def _prompt(label: str) -> str:
     return getpass.getpass(f"{label}: ", stream=sys.stderr)
 
 
-def open_wallet(state: AppState) -> Wallet:
+def open_wallet(state: AppState, *, check_catalog: bool = True) -> Wallet:
     if state.passphrase_file is not None:
         secret = read_passphrase_file(state.passphrase_file)
-        return Wallet.open(state.home, Unlock(passphrase=lambda: secret))
+        return Wallet.open(
+            state.home, Unlock(passphrase=lambda: secret), check_catalog=check_catalog
+        )
     token = os.environ.get("CREDWALLET_SESSION")
     if token:
         try:
-            return Wallet.open(state.home, Unlock(session=token))
+            return Wallet.open(state.home, Unlock(session=token), check_catalog=check_catalog)
         except SessionInvalid:
             if state.env_passphrase is None and not _interactive():
                 raise
             sys.stderr.write("credwallet: the unlock session is not valid any more\n")
     env = state.env_passphrase
     if env is not None:
-        return Wallet.open(state.home, Unlock(passphrase=lambda: env))
+        return Wallet.open(state.home, Unlock(passphrase=lambda: env), check_catalog=check_catalog)
     if _interactive():
-        return Wallet.open(state.home, Unlock(passphrase=lambda: _prompt("Wallet passphrase")))
+        return Wallet.open(
+            state.home,
+            Unlock(passphrase=lambda: _prompt("Wallet passphrase")),
+            check_catalog=check_catalog,
+        )
     raise NoPassphrase(
         "no passphrase: use --passphrase-file, CREDWALLET_SESSION (credwallet unlock) "
         "or CREDWALLET_PASSPHRASE, or run on a terminal"

@@ -18,6 +18,7 @@ from credwallet.errors import (
     BadInput,
     CredwalletError,
     ExitCode,
+    LimitExceeded,
     NotACredential,
     NotFound,
     UsageError,
@@ -148,7 +149,9 @@ class Wallet:
         return cls(home, store)
 
     @classmethod
-    def open(cls, home: Path, unlock: Unlock) -> Wallet:
+    def open(cls, home: Path, unlock: Unlock, *, check_catalog: bool = True) -> Wallet:
+        """Open with a session or a passphrase. ``check_catalog=False`` is for `check` only:
+        it lets a tampered wallet be inspected (writes still refuse a catalog mismatch)."""
         from credwallet.store import Store
 
         if not Store.exists(home):
@@ -156,12 +159,12 @@ class Wallet:
 
             raise WalletNotFound(f"no wallet at {home}; create one with `credwallet init`")
         if unlock.session:
-            return cls(home, Store.open_session(home, unlock.session))
+            return cls(home, Store.open_session(home, unlock.session, check_catalog=check_catalog))
         if unlock.passphrase is None:
             from credwallet.errors import NoPassphrase
 
             raise NoPassphrase("no passphrase given and no terminal to ask on")
-        return cls(home, Store.open(home, unlock.passphrase()))
+        return cls(home, Store.open(home, unlock.passphrase(), check_catalog=check_catalog))
 
     def close(self) -> None:
         self._store.close()
@@ -402,7 +405,21 @@ class Wallet:
         if not stored:
             return []
         held = self.credentials(now=when)
-        return [book.progress(p, held, now=when).to_json() for p in stored]
+        results = []
+        for item in stored:
+            try:
+                results.append(book.progress(item, held, now=when).to_json())
+            except LimitExceeded as exc:
+                # One pathway too broad to evaluate exactly must not hide all the others.
+                results.append(
+                    {"id": item.pathway.id, "name": item.pathway.name, "error": exc.message}
+                )
+        return results
+
+    def pathway_progress(self, pathway_id: str, *, now: datetime | None = None) -> Any:
+        when = now or self._now()
+        book = self.pathways
+        return book.progress(book.get(pathway_id), self.credentials(now=when), now=when)
 
     def add_example_pathways(self, folder: Path) -> None:
         if folder.is_dir():

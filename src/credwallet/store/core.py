@@ -1,0 +1,772 @@
+"""The encrypted store: one SQLite file of sealed records, opened by passphrase or session.
+
+See docs/store-format.md for the byte-level format. In short: the passphrase unwraps a random
+data key (DK) from a keyslot; HKDF subkeys of DK seal each record (AES-256-GCM, AAD binding
+wallet id, kind, record id and version), tag dedup content and MAC the catalog, which every write
+transaction re-checks and rewrites. Opening refuses an empty, foreign, newer or altered file
+without writing to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from credwallet import _crypto
+from credwallet.errors import (
+    BadInput,
+    CredwalletError,
+    DamagedWallet,
+    NotFound,
+    StorageError,
+    WalletExists,
+    WalletNotFound,
+    WrongPassphraseOrDamaged,
+)
+from credwallet.store import db as _db
+from credwallet.store import files, marker, sessions
+from credwallet.store.kdf import SALT_SIZE, KdfProfile, creation_profile, encode_passphrase
+from credwallet.store.keys import KeyRing, SecretKey, keyslot_aad
+from credwallet.store.sealing import (
+    CatalogEntry,
+    RecordUnreadable,
+    SealedRecord,
+    catalog_mac,
+    dedup_tag,
+    open_record,
+    seal_record,
+)
+
+__all__ = ["KINDS", "Store", "StoredRecord"]
+
+KINDS = frozenset({"credential", "pathway", "identity", "holder-key", "cache", "setting"})
+HOLDER_KEY_KIND = "holder-key"
+PASSPHRASE_SLOT = 1
+RECORD_ID_SIZE = 16
+WALLET_ID_SIZE = 16
+WRAPPED_SIZE = 12 + 32 + 16
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
+_RECORD_ID = re.compile(r"[0-9a-f]{32}")
+
+# id -> (kind, version, tag, dedup tag or b""): one row as the catalog MAC covers it.
+_Entries = dict[bytes, tuple[str, int, bytes, bytes]]
+
+MODIFIED = "damaged wallet: the wallet was modified outside credwallet (catalog mismatch)"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """One decrypted record. ``payload`` is kept out of the repr: it may hold a private key."""
+
+    id: str
+    kind: str
+    payload: bytes = field(repr=False)
+    version: int
+
+
+@dataclass
+class _Txn:
+    """The catalog view inside one write transaction: edits are applied here, then MAC'd."""
+
+    entries: _Entries
+    changed: bool = False
+
+
+def _check_kind(kind: str) -> None:
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise BadInput(f"not a valid record kind: {kind!r}")
+
+
+def _record_id(record_id: str) -> bytes:
+    if not isinstance(record_id, str) or not _RECORD_ID.fullmatch(record_id):
+        raise NotFound(f"no record with id {record_id!r}")
+    return bytes.fromhex(record_id)
+
+
+def _unreadable(record_id: bytes) -> DamagedWallet:
+    return DamagedWallet(
+        f"damaged wallet: record {record_id.hex()} cannot be decrypted "
+        "(it was changed outside credwallet)"
+    )
+
+
+def _db_path(home: Path) -> Path:
+    return home / files.DB_NAME
+
+
+def _entries(conn: sqlite3.Connection) -> _Entries:
+    out: _Entries = {}
+    for rid, kind, version, tag, dedup in conn.execute(
+        "SELECT id, kind, version, tag, dedup FROM records"
+    ):
+        if not (
+            isinstance(rid, bytes)
+            and isinstance(kind, str)
+            and isinstance(version, int)
+            and isinstance(tag, bytes)
+            and isinstance(dedup, bytes | None)
+        ):
+            raise DamagedWallet(MODIFIED)
+        out[rid] = (kind, version, tag, dedup or b"")
+    return out
+
+
+def _as_catalog(entries: _Entries) -> list[CatalogEntry]:
+    return [(rid, *entry) for rid, entry in entries.items()]
+
+
+def _read_catalog(conn: sqlite3.Connection) -> tuple[int, bytes]:
+    row = conn.execute("SELECT generation, mac FROM catalog WHERE singleton = 1").fetchone()
+    if row is None or not isinstance(row[0], int) or not isinstance(row[1], bytes):
+        raise DamagedWallet(MODIFIED)
+    return row[0], row[1]
+
+
+def _read_meta(conn: sqlite3.Connection, db: Path) -> bytes:
+    """The wallet id, after checking the format version; refuses anything it cannot read."""
+    with _db.translate_errors(db):
+        row = conn.execute(
+            "SELECT format_version, wallet_id FROM meta WHERE singleton = 1"
+        ).fetchone()
+    if row is None:
+        raise DamagedWallet(f"damaged wallet: {db} has no credwallet header row")
+    version, wallet_id = row
+    if not isinstance(version, int) or not isinstance(wallet_id, bytes):
+        raise DamagedWallet(f"damaged wallet: {db} has a malformed header row")
+    if version > _db.FORMAT_VERSION:
+        raise DamagedWallet(
+            f"this wallet was written by a newer credwallet (store format {version}; this "
+            f"version reads format {_db.FORMAT_VERSION}); upgrade credwallet to open it"
+        )
+    if version < 1 or len(wallet_id) != WALLET_ID_SIZE:
+        raise DamagedWallet(f"damaged wallet: {db} has an unknown store format ({version})")
+    return wallet_id
+
+
+def _open_connection(home: Path) -> tuple[sqlite3.Connection, bytes]:
+    """Connect to an existing wallet and check it is ours, without writing anything."""
+    db = _db_path(home)
+    if not db.exists():
+        raise WalletNotFound(f"no wallet at {home}; run `credwallet init`")
+    with files.home_lock(home, exclusive=False, timeout=_db.BUSY_TIMEOUT_SECONDS, create=False):
+        conn = _db.connect(db)
+        try:
+            _db.sniff(conn, db)
+            wallet_id = _read_meta(conn, db)
+        except BaseException:
+            conn.close()
+            raise
+    return conn, wallet_id
+
+
+def _unwrap_with_passphrase(
+    conn: sqlite3.Connection, db: Path, wallet_id: bytes, passphrase: bytearray
+) -> SecretKey:
+    with _db.translate_errors(db):
+        row = conn.execute(
+            "SELECT slot_id, kind, kdf, salt, wrapped FROM keyslots "
+            "WHERE kind = 'passphrase' ORDER BY slot_id LIMIT 1"
+        ).fetchone()
+    if row is None:
+        raise DamagedWallet(f"damaged wallet: {db} has no passphrase keyslot")
+    slot_id, kind, kdf_text, salt, wrapped = row
+    if not (
+        isinstance(slot_id, int)
+        and isinstance(kdf_text, str)
+        and isinstance(salt, bytes)
+        and isinstance(wrapped, bytes)
+        and len(salt) == SALT_SIZE
+        and len(wrapped) == WRAPPED_SIZE
+    ):
+        raise DamagedWallet(f"damaged wallet: {db} has a malformed keyslot")
+    profile = KdfProfile.parse(kdf_text)  # the ceiling is enforced here, before any KDF work
+    kek = profile.derive(bytes(passphrase), salt, wallet_id)
+    try:
+        aad = keyslot_aad(_db.FORMAT_VERSION, wallet_id, slot_id, kind, kdf_text, salt)
+        data_key = _crypto.aesgcm_open(bytes(kek), wrapped, aad)
+    except _crypto.OpenFailed:
+        raise WrongPassphraseOrDamaged() from None
+    finally:
+        kek[:] = bytes(len(kek))
+    return SecretKey(data_key)
+
+
+def _new_keyslot(
+    wallet_id: bytes, data_key: SecretKey, passphrase: bytearray
+) -> tuple[str, bytes, bytes]:
+    """(kdf text, salt, wrapped DK) for the passphrase slot under the current creation profile."""
+    profile = creation_profile()
+    salt = _crypto.random_bytes(SALT_SIZE)
+    kek = profile.derive(bytes(passphrase), salt, wallet_id)
+    try:
+        text = profile.canonical()
+        aad = keyslot_aad(_db.FORMAT_VERSION, wallet_id, PASSPHRASE_SLOT, "passphrase", text, salt)
+        wrapped = _crypto.aesgcm_seal(bytes(kek), data_key.reveal(), aad)
+    finally:
+        kek[:] = bytes(len(kek))
+    return text, salt, wrapped
+
+
+class Store:
+    """An open wallet store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self, home: Path, conn: sqlite3.Connection, keys: KeyRing, *, check_catalog: bool
+    ) -> None:
+        self.home = home
+        self._db = _db_path(home)
+        self._conn = conn
+        self._keys = keys
+        self._generation = 0
+        self._last_seen: int | None = None
+        # (data_version, generation, entries) of the catalog as last verified or written by this
+        # connection: lets a write skip re-reading every row when nobody else has committed.
+        self._cache: tuple[int, int, _Entries] | None = None
+        self._closed = False
+        self._finish_open(check_catalog)
+
+    # --- opening ------------------------------------------------------------------------------
+
+    @staticmethod
+    def exists(home: Path) -> bool:
+        """True if anything sits where the database should be (even a damaged file)."""
+        return _db_path(home).exists()
+
+    @classmethod
+    def create(cls, home: Path, passphrase: str) -> Store:
+        """Create the home (0700) and a new empty store (0600) protected by ``passphrase``."""
+        secret = encode_passphrase(passphrase)
+        wallet_id = _crypto.random_bytes(WALLET_ID_SIZE)
+        data_key = SecretKey.random()
+        try:
+            kdf_text, salt, wrapped = _new_keyslot(wallet_id, data_key, secret)  # outside locks
+        finally:
+            secret[:] = bytes(len(secret))
+        keys = KeyRing(data_key, wallet_id)
+        files.ensure_private_dir(home)
+        db = _db_path(home)
+        with files.home_lock(home, exclusive=True, timeout=_db.BUSY_TIMEOUT_SECONDS, create=True):
+            try:
+                files.create_exclusive(db)
+            except FileExistsError:
+                raise WalletExists(
+                    f"a wallet already exists at {home}; credwallet never overwrites one"
+                ) from None
+            except OSError as exc:
+                raise files.storage_error(db, exc) from None
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = _db.connect(db)
+                with _db.translate_errors(db):
+                    # 8 KiB pages hold several typical (2-3 KB) sealed records each; with
+                    # 4 KiB pages such rows fit one per page and half the file is slack.
+                    conn.execute(f"PRAGMA page_size = {_db.PAGE_SIZE}")
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("BEGIN IMMEDIATE")
+                    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                        raise WalletExists(f"a wallet already exists at {home}")
+                    _db.create_schema(conn)
+                    conn.execute(
+                        "INSERT INTO meta (singleton, format_version, wallet_id) VALUES (1, ?, ?)",
+                        (_db.FORMAT_VERSION, wallet_id),
+                    )
+                    conn.execute(
+                        "INSERT INTO keyslots (slot_id, kind, kdf, salt, wrapped) "
+                        "VALUES (?, 'passphrase', ?, ?, ?)",
+                        (PASSPHRASE_SLOT, kdf_text, salt, wrapped),
+                    )
+                    mac = catalog_mac(keys.subkey("catalog"), wallet_id, 0, [])
+                    conn.execute(
+                        "INSERT INTO catalog (singleton, generation, mac) VALUES (1, 0, ?)", (mac,)
+                    )
+                    conn.execute("COMMIT")
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(OSError):
+                        db.with_name(db.name + suffix).unlink()
+                keys.wipe()
+                raise
+        try:
+            return cls(home, conn, keys, check_catalog=True)
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def open(cls, home: Path, passphrase: str, *, check_catalog: bool = True) -> Store:
+        """Open with the passphrase. ``check_catalog=False`` is for ``check``, which reports."""
+        secret = encode_passphrase(passphrase)
+        conn, wallet_id = _open_connection(home)
+        try:
+            data_key = _unwrap_with_passphrase(conn, _db_path(home), wallet_id, secret)
+            return cls(home, conn, KeyRing(data_key, wallet_id), check_catalog=check_catalog)
+        except BaseException:
+            conn.close()
+            raise
+        finally:
+            secret[:] = bytes(len(secret))
+
+    @classmethod
+    def open_session(
+        cls, home: Path, token: str, *, now: float | None = None, check_catalog: bool = True
+    ) -> Store:
+        """Open with a ``CREDWALLET_SESSION`` token from :meth:`create_session`."""
+        conn, wallet_id = _open_connection(home)
+        try:
+            data_key = sessions.open_session(
+                home, wallet_id, token, now=time.time() if now is None else now
+            )
+            return cls(home, conn, KeyRing(data_key, wallet_id), check_catalog=check_catalog)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _finish_open(self, check_catalog: bool) -> None:
+        # Read the marker *before* the generation: a marker is written only after its commit,
+        # so one read first can never be ahead of the generation read next (no false alarm
+        # when another process writes in between).
+        self._last_seen = marker.read_marker(self.home, self._keys)
+        try:
+            with _db.translate_errors(self._db):
+                self._conn.execute("BEGIN")
+                try:
+                    generation, mac = _read_catalog(self._conn)
+                    if check_catalog:
+                        (data_version,) = self._conn.execute("PRAGMA data_version").fetchone()
+                        entries = self._verified_entries(generation, mac)
+                        if entries is None:
+                            raise DamagedWallet(MODIFIED)
+                        self._cache = (data_version, generation, entries)
+                finally:
+                    self._conn.execute("COMMIT")
+                (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":
+                    self._conn.execute("PRAGMA journal_mode = WAL")  # e.g. a restored snapshot
+        except BaseException:
+            self._keys.wipe()
+            raise
+        self._generation = generation
+        if not self.rollback_suspected:
+            marker.write_marker(self.home, self._keys, generation)
+
+    def _verified_entries(self, generation: int, mac: bytes) -> _Entries | None:
+        """Every row's catalog entry if the stored MAC matches them, else None."""
+        entries = _entries(self._conn)
+        expected = catalog_mac(
+            self._keys.subkey("catalog"), self._keys.wallet_id, generation, _as_catalog(entries)
+        )
+        return entries if _crypto.constant_time_equal(mac, expected) else None
+
+    # --- properties ---------------------------------------------------------------------------
+
+    @property
+    def wallet_id(self) -> str:
+        return self._keys.wallet_id.hex()
+
+    @property
+    def generation(self) -> int:
+        """The catalog generation: how many write transactions this wallet has committed."""
+        return self._generation
+
+    @property
+    def last_seen_generation(self) -> int | None:
+        """The generation the last-seen marker recorded when the store was opened."""
+        return self._last_seen
+
+    @property
+    def rollback_suspected(self) -> bool:
+        """True if this home once saw a later generation: an older copy may have been put back."""
+        return self._last_seen is not None and self._last_seen > self._generation
+
+    def accept_rollback(self) -> None:
+        """Accept the current (older) state as the latest, e.g. after a deliberate restore."""
+        self._last_seen = self._generation
+        marker.write_marker(self.home, self._keys, self._generation)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[_Txn]:
+        """One ``BEGIN IMMEDIATE`` transaction that verifies, then rewrites, the catalog."""
+        self._ensure_open()
+        conn = self._conn
+        try:
+            with _db.translate_errors(self._db):
+                conn.execute("BEGIN IMMEDIATE")
+                # data_version changes only when *another* connection commits (SQLite docs).
+                (data_version,) = conn.execute("PRAGMA data_version").fetchone()
+                generation, mac = _read_catalog(conn)
+                cached, self._cache = self._cache, None  # invalid until this commit succeeds
+                if cached is not None and cached[:2] == (data_version, generation):
+                    entries = dict(cached[2])
+                else:
+                    verified = self._verified_entries(generation, mac)
+                    if verified is None:
+                        raise DamagedWallet(MODIFIED)
+                    entries = verified
+                txn = _Txn(entries)
+                yield txn
+                if txn.changed:
+                    generation += 1
+                    mac = catalog_mac(
+                        self._keys.subkey("catalog"),
+                        self._keys.wallet_id,
+                        generation,
+                        _as_catalog(txn.entries),
+                    )
+                    conn.execute(
+                        "UPDATE catalog SET generation = ?, mac = ? WHERE singleton = 1",
+                        (generation, mac),
+                    )
+                conn.execute("COMMIT")
+                self._cache = (data_version, generation, txn.entries)
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        if txn.changed:
+            self._generation = generation
+            if not self.rollback_suspected:
+                marker.write_marker(self.home, self._keys, generation)
+
+    def _key_for(self, kind: str) -> SecretKey:
+        return self._keys.subkey("holder-key" if kind == HOLDER_KEY_KIND else "records")
+
+    def _seal(self, kind: str, record_id: bytes, version: int, payload: bytes) -> SealedRecord:
+        if not isinstance(payload, bytes | bytearray):
+            raise BadInput("a record payload must be bytes")
+        return seal_record(
+            self._key_for(kind), self._keys.wallet_id, kind, record_id, version, bytes(payload)
+        )
+
+    def put(self, kind: str, payload: bytes, *, dedup_key: bytes | None = None) -> tuple[str, bool]:
+        """Store a new record; if ``dedup_key`` content is already stored, return that record."""
+        return self.put_many([(kind, payload, dedup_key)])[0]
+
+    def put_many(
+        self, items: Iterable[tuple[str, bytes, bytes | None]], *, chunk: int = 200
+    ) -> list[tuple[str, bool]]:
+        """Store many records; each ``chunk`` is one transaction with its catalog update."""
+        self._ensure_open()
+        if chunk < 1:
+            raise BadInput("chunk must be at least 1")
+        results: list[tuple[str, bool]] = []
+        batch: list[tuple[str, bytes, SealedRecord, bytes | None]] = []
+        for kind, payload, dedup_key in items:
+            _check_kind(kind)
+            record_id = _crypto.random_bytes(RECORD_ID_SIZE)
+            tag = None if dedup_key is None else dedup_tag(self._keys.subkey("dedup"), dedup_key)
+            # Sealing happens before the transaction, so other writers wait less.
+            batch.append((kind, record_id, self._seal(kind, record_id, 1, payload), tag))
+            if len(batch) >= chunk:
+                results.extend(self._insert(batch))
+                batch = []
+        if batch:
+            results.extend(self._insert(batch))
+        return results
+
+    def _insert(
+        self, batch: list[tuple[str, bytes, SealedRecord, bytes | None]]
+    ) -> list[tuple[str, bool]]:
+        results: list[tuple[str, bool]] = []
+        with self._write() as txn:
+            for kind, record_id, sealed, tag in batch:
+                if tag is not None:
+                    row = self._conn.execute(
+                        "SELECT id FROM records WHERE dedup = ?", (tag,)
+                    ).fetchone()
+                    if row is not None:
+                        results.append((bytes(row[0]).hex(), False))
+                        continue
+                self._conn.execute(
+                    "INSERT INTO records (id, kind, version, nonce, ct, tag, dedup) "
+                    "VALUES (?, ?, 1, ?, ?, ?, ?)",
+                    (record_id, kind, sealed.nonce, sealed.ct, sealed.tag, tag),
+                )
+                txn.entries[record_id] = (kind, 1, sealed.tag, tag or b"")
+                txn.changed = True
+                results.append((record_id.hex(), True))
+        return results
+
+    def update(self, record_id: str, payload: bytes) -> None:
+        """Replace a record's payload; its version grows by one."""
+        rid = _record_id(record_id)
+        with self._write() as txn:
+            row = self._conn.execute(
+                "SELECT kind, version, dedup FROM records WHERE id = ?", (rid,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no record with id {record_id}")
+            kind, version, dedup = row
+            if not isinstance(kind, str) or not isinstance(version, int):
+                raise _unreadable(rid)
+            sealed = self._seal(kind, rid, version + 1, payload)
+            self._conn.execute(
+                "UPDATE records SET version = ?, nonce = ?, ct = ?, tag = ? WHERE id = ?",
+                (version + 1, sealed.nonce, sealed.ct, sealed.tag, rid),
+            )
+            txn.entries[rid] = (kind, version + 1, sealed.tag, dedup or b"")
+            txn.changed = True
+
+    def delete(self, record_id: str) -> None:
+        rid = _record_id(record_id)
+        with self._write() as txn:
+            cursor = self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+            if cursor.rowcount == 0:
+                raise NotFound(f"no record with id {record_id}")
+            txn.entries.pop(rid, None)
+            txn.changed = True
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _decrypt_row(self, row: tuple[object, ...]) -> StoredRecord:
+        rid, kind, version, nonce, ct, tag = row
+        if not isinstance(rid, bytes):
+            raise DamagedWallet(MODIFIED)
+        if not (
+            isinstance(kind, str)
+            and isinstance(version, int)
+            and isinstance(nonce, bytes)
+            and isinstance(ct, bytes)
+            and isinstance(tag, bytes)
+        ):
+            raise _unreadable(rid)
+        try:
+            payload = open_record(
+                self._key_for(kind),
+                self._keys.wallet_id,
+                kind,
+                rid,
+                version,
+                SealedRecord(nonce, ct, tag),
+            )
+        except RecordUnreadable:
+            raise _unreadable(rid) from None
+        return StoredRecord(id=rid.hex(), kind=kind, payload=payload, version=version)
+
+    def get(self, record_id: str) -> StoredRecord:
+        rid = _record_id(record_id)
+        self._ensure_open()
+        with _db.translate_errors(self._db):
+            row = self._conn.execute(
+                "SELECT id, kind, version, nonce, ct, tag FROM records WHERE id = ?", (rid,)
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"no record with id {record_id}")
+        return self._decrypt_row(row)
+
+    def _rows(self, kind: str | None) -> list[tuple[object, ...]]:
+        self._ensure_open()
+        query = "SELECT id, kind, version, nonce, ct, tag FROM records"
+        with _db.translate_errors(self._db):
+            if kind is None:
+                return list(self._conn.execute(query + " ORDER BY seq"))
+            return list(self._conn.execute(query + " WHERE kind = ? ORDER BY seq", (kind,)))
+
+    def records(self, kind: str | None = None) -> list[StoredRecord]:
+        """All records (of one kind), decrypted, in insertion order."""
+        return [self._decrypt_row(row) for row in self._rows(kind)]
+
+    def find_dedup(self, dedup_key: bytes) -> str | None:
+        """The id of the record stored with this dedup content, if any."""
+        self._ensure_open()
+        tag = dedup_tag(self._keys.subkey("dedup"), dedup_key)
+        with _db.translate_errors(self._db):
+            row = self._conn.execute("SELECT id FROM records WHERE dedup = ?", (tag,)).fetchone()
+        return None if row is None else bytes(row[0]).hex()
+
+    def count(self, kind: str | None = None) -> int:
+        self._ensure_open()
+        with _db.translate_errors(self._db):
+            if kind is None:
+                (n,) = self._conn.execute("SELECT count(*) FROM records").fetchone()
+            else:
+                (n,) = self._conn.execute(
+                    "SELECT count(*) FROM records WHERE kind = ?", (kind,)
+                ).fetchone()
+        return int(n)
+
+    # --- keys and sessions --------------------------------------------------------------------
+
+    def change_passphrase(self, new: str) -> None:
+        """Re-wrap the data key under ``new`` (records untouched) and end every session."""
+        self._ensure_open()
+        secret = encode_passphrase(new)
+        try:
+            kdf_text, salt, wrapped = _new_keyslot(
+                self._keys.wallet_id, self._keys.data_key, secret
+            )
+        finally:
+            secret[:] = bytes(len(secret))
+        conn = self._conn
+        try:
+            with _db.translate_errors(self._db):
+                conn.execute("BEGIN IMMEDIATE")
+                cursor = conn.execute(
+                    "UPDATE keyslots SET kdf = ?, salt = ?, wrapped = ? "
+                    "WHERE slot_id = ? AND kind = 'passphrase'",
+                    (kdf_text, salt, wrapped, PASSPHRASE_SLOT),
+                )
+                if cursor.rowcount != 1:
+                    raise DamagedWallet(f"damaged wallet: {self._db} has no passphrase keyslot")
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        # Move the new slot into the main file so the old wrap does not linger in the WAL;
+        # secure_delete zeroes the freed bytes. Readers may keep part of the WAL alive: not fatal.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.end_all_sessions()
+
+    def create_session(self, ttl_seconds: int, *, now: float | None = None) -> str:
+        """A token for :meth:`open_session`, valid ``ttl_seconds`` (at most 12 hours)."""
+        self._ensure_open()
+        return sessions.create_session(
+            self.home, self._keys, ttl_seconds, now=time.time() if now is None else now
+        )
+
+    def end_session(self, token: str) -> None:
+        self._ensure_open()
+        sessions.end_session(self.home, self._keys, token)
+
+    def end_all_sessions(self) -> int:
+        """End every session of this wallet; returns how many were ended."""
+        self._ensure_open()
+        return sessions.end_all_sessions(self.home, self._keys, now=time.time())
+
+    # --- health and copies --------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found, one line each (empty list: all good). Never raises for damage."""
+        self._ensure_open()
+        problems: list[str] = []
+        try:
+            with _db.translate_errors(self._db):
+                # integrity_check (not quick_check) also compares indexes with their tables: a
+                # damaged UNIQUE index could hide a record from get() or let a duplicate in.
+                rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+                if [r[0] for r in rows] != ["ok"]:
+                    problems.append(
+                        "SQLite integrity_check: " + "; ".join(str(r[0]) for r in rows[:5])
+                    )
+                generation, mac = _read_catalog(self._conn)
+                if self._verified_entries(generation, mac) is None:
+                    problems.append(
+                        "catalog mismatch: the wallet was modified outside credwallet "
+                        "(a record was deleted, added or put back from an older copy)"
+                    )
+                for row in self._rows(None):
+                    try:
+                        self._decrypt_row(row)
+                    except DamagedWallet as exc:
+                        problems.append(exc.message.removeprefix("damaged wallet: "))
+                slot = self._conn.execute(
+                    "SELECT kdf FROM keyslots WHERE kind = 'passphrase' ORDER BY slot_id LIMIT 1"
+                ).fetchone()
+        except CredwalletError as exc:
+            problems.append(exc.message)
+            return problems
+        if slot is not None and isinstance(slot[0], str):
+            current = creation_profile()
+            try:
+                profile = KdfProfile.parse(slot[0])
+                if profile.weaker_than(current):
+                    problems.append(
+                        f"needs_rekdf: the passphrase keyslot uses {profile.canonical()}, weaker "
+                        f"than the current default {current.canonical()}; run `credwallet passwd`"
+                    )
+            except DamagedWallet as exc:
+                problems.append(exc.message)
+        problems.extend(self._loose_modes())
+        if self.rollback_suspected:
+            problems.append(
+                f"rollback suspected: the wallet is at generation {self._generation} but this "
+                f"home last saw generation {self._last_seen}; an older copy may have been put back"
+            )
+        return problems
+
+    def _loose_modes(self) -> list[str]:
+        """Files or the home readable or writable by other users (POSIX only)."""
+        if os.name != "posix":
+            return []
+        found = []
+        suffixes = ("", "-wal", "-shm")
+        paths = [self.home, *(self._db.with_name(self._db.name + s) for s in suffixes)]
+        paths += [self.home / files.LOCK_NAME, self.home / files.MARKER_NAME]
+        for path in paths:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except OSError:
+                continue
+            if mode & 0o077:
+                wanted = "0700" if path.is_dir() else "0600"
+                found.append(
+                    f"{path} is accessible to other users (mode {mode:04o}); "
+                    f"run `chmod {wanted[1:]} {path}`"
+                )
+        return found
+
+    def snapshot_to(self, path: Path) -> None:
+        """Write a consistent copy of the database to a new 0600 file (SQLite backup API)."""
+        self._ensure_open()
+        try:
+            files.create_exclusive(path)
+        except FileExistsError:
+            raise StorageError(f"cannot write a snapshot to {path}: the file exists") from None
+        except OSError as exc:
+            raise files.storage_error(path, exc) from None
+        try:
+            with _db.translate_errors(path):
+                target = sqlite3.connect(str(path), isolation_level=None)
+                try:
+                    self._conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                finally:
+                    target.close()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise StorageError("the wallet store is closed")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._keys.wipe()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"Store(home={str(self.home)!r}, wallet_id={self._keys.wallet_id.hex()!r}, {state})"
