@@ -24,9 +24,7 @@ def manifest() -> list[dict[str, Any]]:
 
 def cases(*kinds: str, expect: str | None = None) -> list[dict[str, Any]]:
     return [
-        e
-        for e in manifest()
-        if e["kind"] in kinds and (expect is None or e["expect"] == expect)
+        e for e in manifest() if e["kind"] in kinds and (expect is None or e["expect"] == expect)
     ]
 
 

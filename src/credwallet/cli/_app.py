@@ -19,6 +19,7 @@ from credwallet.cli import (
     _cmd_show,
     _cmd_verify,
     pathway,
+    share,
 )
 from credwallet.cli._errors import ErrorBoundary
 from credwallet.cli._state import AppState, default_home
@@ -94,6 +95,7 @@ for module in (
     _cmd_verify,
     _cmd_identity,
     pathway,
+    share,
     _cmd_cache,
     _cmd_backup,
     _cmd_demo,

@@ -75,8 +75,14 @@ def _render_report(out: Output, report: VerificationReport, *, label: str | None
         out.out.print(line)
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def _is_path(target: str) -> bool:
-    return target == "-" or target.startswith(("https://", "http://")) or Path(target).exists()
+    """Wallet ids are hex; anything else (or an existing file) is a file, URL or `-`."""
+    if target == "-" or target.startswith(("https://", "http://")) or Path(target).exists():
+        return True
+    return not (target and set(target) <= _HEX)
 
 
 def verify(

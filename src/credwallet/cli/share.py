@@ -70,13 +70,10 @@ def _now() -> datetime:
 
 def _shared_items(wallet: Wallet, ids: list[str] | None, now: datetime) -> list[SharedItem]:
     """The chosen credentials (all of them when ``ids`` is empty), as plain sharing data."""
-    from credwallet.share.items import SharedItem
-
-    held = [wallet.get(i, now=now) for i in ids] if ids else wallet.credentials(now=now)
-    if not held:
+    items: list[SharedItem] = wallet.shared_items(ids or None, now=now)
+    if not items:
         raise UsageError("the wallet holds no credentials to share yet")
-    # Pathway names come with Wallet.shared_items once the wallet evaluates pathways.
-    return [SharedItem(h.wallet_id, h.credential, h.report) for h in held]
+    return items
 
 
 def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
@@ -121,7 +118,7 @@ def presentation(
     domain: Annotated[
         str | None, typer.Option("--domain", help="The verifier's domain to bind.")
     ] = None,
-    suite: SuiteOption = Suite.RDFC,
+    suite: SuiteOption = Suite.JCS,
 ) -> None:
     """A Verifiable Presentation of the credentials, signed by your holder key."""
     from credwallet.share.presentation import create_presentation
@@ -152,7 +149,7 @@ def bundle(
     only_valid: Annotated[
         bool, typer.Option("--only-valid", help="Leave out anything not verified valid now.")
     ] = False,
-    suite: SuiteOption = Suite.RDFC,
+    suite: SuiteOption = Suite.JCS,
     level: LevelOption = Level.M,
     json_flag: JsonFlag = False,
 ) -> None:

@@ -27,6 +27,7 @@ from credwallet.models import Credential, ReportStatus, VerificationReport
 from credwallet.wallet.held import Held
 from credwallet.wallet.records import CredentialRecord
 from credwallet.wallet.sources import Source, SourceFailure, expand_sources
+from credwallet.wallet.verifying import is_image, qr_credentials
 
 if TYPE_CHECKING:
     from credwallet.store import Store
@@ -284,9 +285,12 @@ class Wallet:
         when = now or self._now()
         summary = ImportSummary()
         pending: list[tuple[str, Credential, CredentialRecord]] = []
+        qr_images: list[Source] = []  # images with no baked credential: QR codes, maybe in parts
         for item in self._iter_sources(names, offline=offline):
             if isinstance(item, SourceFailure):
                 summary.outcomes.append(_failed(item.name, item.error))
+            elif is_image(item.data) and self._holds_no_credential(item):
+                qr_images.append(item)
             else:
                 self._prepare(item, pending, summary, allow_invalid, verify, offline, when)
             if progress:
@@ -296,8 +300,53 @@ class Wallet:
                 # each chunk is one short transaction so other processes wait only briefly.
                 self._store_pending(pending, summary)
                 pending.clear()
+        if qr_images:
+            self._prepare_qr(qr_images, pending, summary, allow_invalid, verify, offline, when)
         self._store_pending(pending, summary)
         return summary
+
+    @staticmethod
+    def _holds_no_credential(source: Source) -> bool:
+        from credwallet.formats import parse_all
+
+        try:
+            parse_all(source.data)
+        except NotACredential:
+            return True
+        except CredwalletError:
+            return False
+        return False
+
+    def _prepare_qr(
+        self,
+        images: list[Source],
+        pending: list[tuple[str, Credential, CredentialRecord]],
+        summary: ImportSummary,
+        allow_invalid: bool,
+        verify: bool,
+        offline: bool,
+        now: datetime,
+    ) -> None:
+        """Read the QR codes of every image together: a large credential spans several."""
+        name = images[0].name if len(images) == 1 else f"QR codes in {len(images)} images"
+        try:
+            found = qr_credentials(
+                [i.data for i in images], fetcher=self.fetcher(offline=offline), offline=offline
+            )
+        except CredwalletError as exc:
+            summary.outcomes.append(_failed(name, exc))
+            return
+        if not found:
+            for image in images:
+                outcome = "skipped" if image.found_in_folder else "failed"
+                message = "not a credential: an image with no baked credential and no QR code"
+                summary.outcomes.append(
+                    ImportOutcome(image.name, outcome, message=message, exit_code=7)
+                )
+            return
+        for credential in found:
+            source = Source(name, credential.original)
+            self._prepare(source, pending, summary, allow_invalid, verify, offline, now)
 
     def _iter_sources(
         self, names: Sequence[str], *, offline: bool
@@ -421,6 +470,23 @@ class Wallet:
         book = self.pathways
         return book.progress(book.get(pathway_id), self.credentials(now=when), now=when)
 
+    def shared_items(self, ids: Sequence[str] | None, *, now: datetime | None = None) -> list[Any]:
+        """The chosen credentials (all when ``ids`` is empty) with the pathways they count for."""
+        from credwallet.share.items import SharedItem
+
+        when = now or self._now()
+        held = [self.get(i, now=when) for i in ids] if ids else self.credentials(now=when)
+        counted: dict[str, list[str]] = {}
+        for progress in self.pathway_progress_all(now=when):
+            for wallet_id in _credential_ids(progress.get("components") or []):
+                names = counted.setdefault(wallet_id, [])
+                if progress["name"] not in names:
+                    names.append(progress["name"])
+        return [
+            SharedItem(h.wallet_id, h.credential, h.report, tuple(counted.get(h.wallet_id, [])))
+            for h in held
+        ]
+
     def add_example_pathways(self, folder: Path) -> None:
         if folder.is_dir():
             self.pathways.add_examples(folder)
@@ -488,6 +554,14 @@ class Wallet:
             self._store.update(held.wallet_id, held.record.with_report(report).to_bytes())
             results.append((held, report))
         return results
+
+
+def _credential_ids(nodes: list[dict[str, Any]]) -> Iterator[str]:
+    """Wallet ids counted anywhere in a pathway progress tree (verified or pending)."""
+    for node in nodes:
+        yield from node.get("credentials") or []
+        yield from node.get("pending_credentials") or []
+        yield from _credential_ids(list(node.get("children") or []))
 
 
 def _failed(name: str, error: CredwalletError) -> ImportOutcome:

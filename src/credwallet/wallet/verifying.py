@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from credwallet.errors import CredwalletError
+from credwallet.errors import CredwalletError, FetchError, NotACredential
 from credwallet.models import Credential, VerificationReport
 
 if TYPE_CHECKING:
@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from credwallet.verify.jsonld import DocumentLoader
 
 __all__ = [
+    "is_image",
     "make_options",
     "public_cache",
+    "qr_credentials",
     "unreadable_report",
+    "verify_data",
     "verify_one",
     "verify_paths",
     "wallet_free_fetcher",
@@ -117,11 +120,100 @@ def unreadable_report(source: str, error: CredwalletError, now: datetime) -> Ver
     return VerificationReport(source, "unknown", (check,), now)
 
 
+def _presentation(data: bytes) -> tuple[str, Any] | None:
+    """("json", document) or ("jwt", token) when ``data`` is a Verifiable Presentation."""
+    from credwallet.formats.jose import decode_compact_jws, looks_like_compact_jws
+    from credwallet.formats.jsonutil import loads_strict
+
+    text = data.strip()
+    try:
+        if text.startswith(b"{"):
+            document = loads_strict(text)
+            types = document.get("type") if isinstance(document, dict) else None
+            types = types if isinstance(types, list) else [types]
+            return ("json", document) if "VerifiablePresentation" in types else None
+        if looks_like_compact_jws(text.decode("ascii", "replace")):
+            token = text.decode("ascii")
+            payload = decode_compact_jws(token).payload
+            inner = payload.get("vp", payload)
+            types = inner.get("type") if isinstance(inner, dict) else None
+            types = types if isinstance(types, list) else [types]
+            return ("jwt", token) if "VerifiablePresentation" in types else None
+    except CredwalletError:
+        return None
+    return None
+
+
+def verify_data(
+    name: str, data: bytes, *, fetcher: Fetcher, offline: bool, now: datetime
+) -> list[tuple[VerificationReport, CredwalletError | None]]:
+    """Verify whatever one input holds: a credential, a presentation, a bundle or QR codes."""
+    from credwallet.formats import parse_all
+    from credwallet.share.bundle import looks_like_zip
+
+    options = make_options(fetcher=fetcher, identities=(), offline=offline, now=now)
+    try:
+        if looks_like_zip(data):
+            from credwallet.share.bundle import verify_bundle
+
+            return [(r, None) for r in verify_bundle(data, source=name, options=options).reports]
+        presentation = _presentation(data)
+        if presentation is not None:
+            from credwallet.verify.engine import verify_presentation, verify_presentation_jwt
+
+            kind, value = presentation
+            verify = verify_presentation if kind == "json" else verify_presentation_jwt
+            own, inner = verify(value, source=name, options=options)
+            return [(own, None), *((r, None) for r in inner)]
+        try:
+            credentials = parse_all(data)
+        except NotACredential:
+            credentials = qr_credentials([data], fetcher=fetcher, offline=offline)
+            if not credentials:
+                raise
+    except CredwalletError as exc:
+        return [(unreadable_report(name, exc, now), exc)]
+    results: list[tuple[VerificationReport, CredwalletError | None]] = []
+    for index, credential in enumerate(credentials):
+        label = name if len(credentials) == 1 else f"{name}#{index + 1}"
+        report = verify_one(
+            credential, source=label, fetcher=fetcher, identities=(), offline=offline, now=now
+        )
+        results.append((report, None))
+    return results
+
+
+def is_image(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    )
+
+
+def qr_credentials(images: Sequence[bytes], *, fetcher: Fetcher, offline: bool) -> list[Credential]:
+    """Credentials carried by QR codes in ``images`` (parts may be spread over several)."""
+    from credwallet.formats import parse_all
+    from credwallet.share.qr import scan
+
+    pictures = [d for d in images if is_image(d)]
+    if not pictures:
+        return []
+    credentials: list[Credential] = []
+    for content in scan(pictures):
+        if content.data is not None:
+            credentials += parse_all(content.data)
+        elif content.link is not None:
+            if offline:
+                raise FetchError(
+                    f"the QR code links to {content.link}; offline, it was not fetched"
+                )
+            credentials += parse_all(fetcher.fetch(content.link, accept="application/json").body)
+    return credentials
+
+
 def verify_paths(
     names: Sequence[str], *, offline: bool, now: datetime
 ) -> list[tuple[VerificationReport, CredwalletError | None]]:
-    """Verify files, folders and standard input with no wallet (a recruiter's use)."""
-    from credwallet.formats import parse_all
+    """Verify files, folders, bundles, QR images and standard input with no wallet."""
     from credwallet.wallet.sources import SourceFailure, expand_sources
 
     fetcher = wallet_free_fetcher(offline=offline)
@@ -133,21 +225,9 @@ def verify_paths(
             except CredwalletError as exc:
                 results.append((unreadable_report(item, exc, now), exc))
                 continue
-            name, data = item, fetched.body
+            results += verify_data(item, fetched.body, fetcher=fetcher, offline=offline, now=now)
         elif isinstance(item, SourceFailure):
             results.append((unreadable_report(item.name, item.error, now), item.error))
-            continue
         else:
-            name, data = item.name, item.data
-        try:
-            credentials = parse_all(data)
-        except CredwalletError as exc:
-            results.append((unreadable_report(name, exc, now), exc))
-            continue
-        for index, credential in enumerate(credentials):
-            label = name if len(credentials) == 1 else f"{name}#{index + 1}"
-            report = verify_one(
-                credential, source=label, fetcher=fetcher, identities=(), offline=offline, now=now
-            )
-            results.append((report, None))
+            results += verify_data(item.name, item.data, fetcher=fetcher, offline=offline, now=now)
     return results

@@ -1,0 +1,426 @@
+"""QR codes for credentials: the compact payload format, splitting, rendering and reading back.
+
+Payload format (version 1), all of it in the 45-character QR alphanumeric set so that a symbol
+uses alphanumeric mode (5.5 bits per character):
+
+* one symbol: ``CW1:`` + Base45(zlib(credential bytes))
+* several symbols: ``CWM1:<i>/<n>/<digest>:`` + Base45(i-th slice of the zlib stream), where
+  ``i`` counts from 1 to ``n`` (at most 64), the zlib stream is cut into ``n`` slices of nearly
+  equal length, and ``digest`` is the first 8 bytes of SHA-256 over the whole zlib stream, as 16
+  upper-case hex digits. Parts can be scanned in any order; the digest groups them and proves the
+  reassembled stream is the one that was split.
+* a link: the credential's public ``https://`` URL as it is (byte mode).
+
+The credential bytes are carried unchanged (for JSON: minified, which keeps the meaning and every
+proof); the credential's own proof is the signature. This is the EU DCC recipe (zlib, Base45, a
+prefix) without COSE; ../notes/pathways-and-sharing.md B5 measures it against the alternatives.
+
+``qrcode`` (symbol construction) and ``zxingcpp``/Pillow (reading images) are imported lazily.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import warnings
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from credwallet.errors import BadInput, LimitExceeded
+from credwallet.share.base45 import ALPHABET, b45decode, b45encode
+
+if TYPE_CHECKING:
+    from qrcode.main import QRCode
+
+__all__ = [
+    "LINK_SCHEME",
+    "MAX_PARTS",
+    "MAX_PAYLOAD_BYTES",
+    "PART_PREFIX",
+    "PREFIX",
+    "ErrorLevel",
+    "QrContent",
+    "decode_texts",
+    "encode_credential",
+    "encode_link",
+    "qr_matrix",
+    "read_qr_images",
+    "render_png",
+    "render_png_sheet",
+    "render_svg",
+    "render_terminal",
+    "scan",
+    "symbol_version",
+]
+
+PREFIX = "CW1:"
+PART_PREFIX = "CWM1:"
+LINK_SCHEME = "https://"
+ErrorLevel = Literal["L", "M", "Q", "H"]
+
+MAX_PARTS = 64
+MAX_PAYLOAD_BYTES = 2 * 1024 * 1024  # decompressed; far above any real credential
+MAX_TEXT_CHARS = 7089  # the most any QR symbol holds (version 40-L, numeric)
+MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs before Pillow decodes them
+DEFAULT_MAX_VERSION = 30  # one symbol up to v30 (137 modules) is still easy to scan on paper
+DEFAULT_PART_VERSION = 25  # each part of a split stays at or below v25 (117 modules)
+QUIET_ZONE = 4  # modules of white border that ISO/IEC 18004 asks for
+
+_DIGEST_BYTES = 8
+_LEVELS: tuple[ErrorLevel, ...] = ("M", "L", "H", "Q")  # qrcode's constants: M=0 L=1 H=2 Q=3
+_PART = re.compile(r"CWM1:([1-9][0-9]?)/([1-9][0-9]?)/([0-9A-F]{16}):(.*)", re.DOTALL)
+_ALPHANUMERIC = frozenset(ALPHABET)
+
+
+@dataclass(frozen=True, slots=True)
+class QrContent:
+    """What one scanned code, or one complete set of parts, carries: a link or a credential."""
+
+    kind: Literal["link", "credential"]
+    link: str | None = None
+    data: bytes | None = None  # the credential's bytes, exactly as they were encoded
+    parts: int = 1
+
+
+# -- encoding ----------------------------------------------------------------------------------
+
+
+def encode_link(url: str) -> str:
+    """The text of a link QR; only a public https URL qualifies."""
+    if not url.startswith(LINK_SCHEME) or any(c.isspace() for c in url):
+        raise BadInput("a QR link must be a public https:// URL")
+    return url
+
+
+def encode_credential(
+    data: bytes,
+    *,
+    level: ErrorLevel = "M",
+    max_version: int = DEFAULT_MAX_VERSION,
+    part_version: int = DEFAULT_PART_VERSION,
+) -> list[str]:
+    """The QR texts that carry ``data``: one if it fits in ``max_version``, else balanced parts."""
+    if not data:
+        raise BadInput("nothing to encode: the credential is empty")
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise LimitExceeded(f"credential over {MAX_PAYLOAD_BYTES} bytes: too big for QR codes")
+    stream = zlib.compress(data, 9)
+    single = PREFIX + b45encode(stream)
+    fits = symbol_version(single, level)
+    if fits is not None and fits <= max_version:
+        return [single]
+    digest = hashlib.sha256(stream).digest()[:_DIGEST_BYTES].hex().upper()
+    # No part can hold more than a whole symbol of `part_version`: start the search there.
+    fewest = max(2, -(-len(single) // _alphanumeric_capacity(part_version, level)))
+    if fewest > MAX_PARTS:
+        raise LimitExceeded(f"credential too big for {MAX_PARTS} QR codes at level {level}")
+    for count in range(fewest, MAX_PARTS + 1):
+        size = -(-len(stream) // count)  # ceiling division: every part but the last is full
+        slices = [stream[i : i + size] for i in range(0, len(stream), size)]
+        if len(slices) != count:
+            continue  # rounding left an empty tail; the next count balances better
+        texts = [
+            f"{PART_PREFIX}{index}/{count}/{digest}:{b45encode(piece)}"
+            for index, piece in enumerate(slices, start=1)
+        ]
+        # The first part is the longest (its slice is full and its header is no shorter).
+        version = symbol_version(texts[0], level)
+        if version is not None and version <= part_version:
+            return texts
+    raise LimitExceeded(f"credential too big for {MAX_PARTS} QR codes at level {level}")
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+def decode_texts(texts: Iterable[str], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> list[QrContent]:
+    """Turn scanned QR texts (any order, parts of several credentials mixed) into contents.
+
+    Every text must be a credwallet payload or an https link; every set of parts must be
+    complete. A decompressed payload over ``max_bytes`` raises :class:`LimitExceeded`.
+    """
+    contents: list[QrContent] = []
+    groups: dict[str, dict[int, bytes]] = {}
+    totals: dict[str, int] = {}
+    for text in texts:
+        if len(text) > MAX_TEXT_CHARS:
+            raise LimitExceeded("QR text longer than any QR symbol can hold")
+        if text.startswith(LINK_SCHEME):
+            contents.append(QrContent(kind="link", link=encode_link(text.strip())))
+        elif text.startswith(PREFIX):
+            stream = _base45(text[len(PREFIX) :])
+            contents.append(QrContent(kind="credential", data=_inflate(stream, max_bytes)))
+        elif text.startswith(PART_PREFIX):
+            index, count, digest, piece = _parse_part(text)
+            if totals.setdefault(digest, count) != count:
+                raise BadInput(f"QR parts of {digest} disagree on how many parts there are")
+            slot = groups.setdefault(digest, {})
+            if index in slot and slot[index] != piece:
+                raise BadInput(
+                    f"QR part {index}/{count} of {digest} was scanned twice, differently"
+                )
+            slot[index] = piece
+        else:
+            raise BadInput("not a credwallet QR code (expected CW1:, CWM1: or an https link)")
+    for digest, slot in groups.items():
+        count = totals[digest]
+        missing = sorted(set(range(1, count + 1)) - set(slot))
+        if missing:
+            shown = ", ".join(str(i) for i in missing)
+            raise BadInput(f"QR code {digest} is incomplete: missing part(s) {shown} of {count}")
+        stream = b"".join(slot[i] for i in range(1, count + 1))
+        if hashlib.sha256(stream).digest()[:_DIGEST_BYTES].hex().upper() != digest:
+            raise BadInput(f"QR parts of {digest} do not reassemble to the content they name")
+        contents.append(QrContent(kind="credential", data=_inflate(stream, max_bytes), parts=count))
+    return contents
+
+
+def _parse_part(text: str) -> tuple[int, int, str, bytes]:
+    match = _PART.fullmatch(text)
+    if match is None:
+        raise BadInput("malformed QR part header (expected CWM1:<i>/<n>/<digest>:)")
+    index, count = int(match[1]), int(match[2])
+    if count < 2 or count > MAX_PARTS or index > count:
+        raise BadInput(f"QR part number {index}/{count} is out of range")
+    return index, count, match[3], _base45(match[4])
+
+
+def _base45(text: str) -> bytes:
+    try:
+        return b45decode(text)
+    except BadInput as exc:
+        raise BadInput(f"damaged QR payload: {exc}") from None
+
+
+def _inflate(stream: bytes, max_bytes: int) -> bytes:
+    """Decompress a zlib stream, stopping as soon as the output would pass ``max_bytes``."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(stream, max_bytes + 1)
+    except zlib.error:
+        raise BadInput("damaged QR payload: not a zlib stream") from None
+    if len(out) > max_bytes or inflater.unconsumed_tail:
+        raise LimitExceeded(f"QR payload expands beyond {max_bytes} bytes")
+    if not inflater.eof:
+        raise BadInput("damaged QR payload: the zlib stream is truncated")
+    if inflater.unused_data:
+        raise BadInput("damaged QR payload: data after the end of the zlib stream")
+    if not out:
+        raise BadInput("damaged QR payload: it holds no credential")
+    return out
+
+
+# -- symbols -----------------------------------------------------------------------------------
+
+
+def _build(text: str, level: ErrorLevel, version: int | None = None) -> QRCode:
+    # Imported here, not at the top: `import credwallet` must stay free of qrcode.
+    import qrcode
+    import qrcode.constants
+    from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
+
+    levels = {
+        "L": qrcode.constants.ERROR_CORRECT_L,
+        "M": qrcode.constants.ERROR_CORRECT_M,
+        "Q": qrcode.constants.ERROR_CORRECT_Q,
+        "H": qrcode.constants.ERROR_CORRECT_H,
+    }
+    if level not in levels:
+        raise BadInput(f"unknown QR error correction level {level!r} (use L, M, Q or H)")
+    code = qrcode.QRCode(version=version, error_correction=levels[level], border=QUIET_ZONE)
+    # Our payloads are pure alphanumeric; forcing the mode avoids the library splitting them
+    # into mixed segments. Links go in byte mode (lower-case letters are not alphanumeric).
+    alphanumeric = set(text) <= _ALPHANUMERIC
+    mode = MODE_ALPHA_NUM if alphanumeric else MODE_8BIT_BYTE
+    code.add_data(QRData(text.encode("utf-8"), mode=mode, check_data=False), optimize=0)
+    return code
+
+
+def _alphanumeric_capacity(version: int, level: ErrorLevel) -> int:
+    """How many alphanumeric characters one symbol of ``version`` holds at ``level``."""
+    from qrcode.util import BIT_LIMIT_TABLE
+
+    if not 1 <= version <= 40:
+        raise BadInput("QR versions run from 1 to 40")
+    bits = int(BIT_LIMIT_TABLE[_LEVELS.index(level)][version])
+    count_bits = 9 if version < 10 else 11 if version < 27 else 13
+    usable = bits - 4 - count_bits  # mode indicator and character count come first
+    return (usable // 11) * 2 + (1 if usable % 11 >= 6 else 0)
+
+
+def symbol_version(text: str, level: ErrorLevel = "M") -> int | None:
+    """The smallest QR version (1-40) that holds ``text`` at ``level``, or None if none does."""
+    from qrcode.exceptions import DataOverflowError
+
+    code = _build(text, level)
+    try:
+        return int(code.best_fit())
+    except (DataOverflowError, ValueError):  # qrcode 8 raises ValueError past version 40
+        return None
+
+
+def qr_matrix(text: str, level: ErrorLevel = "M") -> list[list[bool]]:
+    """The module grid of one symbol, quiet zone included; True is a dark module."""
+    from qrcode.exceptions import DataOverflowError
+
+    code = _build(text, level)
+    try:
+        code.make(fit=True)
+    except (DataOverflowError, ValueError):  # qrcode 8 raises ValueError past version 40
+        raise LimitExceeded(f"text too long for one QR symbol at level {level}") from None
+    return [[bool(cell) for cell in row] for row in code.get_matrix()]
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def render_png(text: str, level: ErrorLevel = "M", *, scale: int = 8) -> bytes:
+    """One symbol as a black-and-white PNG, ``scale`` pixels per module."""
+    return _png_from_rows(_scaled(qr_matrix(text, level), scale))
+
+
+def render_png_sheet(
+    texts: Sequence[str], level: ErrorLevel = "M", *, scale: int = 6, columns: int = 2
+) -> bytes:
+    """Several symbols (the parts of one credential) side by side in one PNG, row by row."""
+    if not texts:
+        raise BadInput("no QR texts to render")
+    matrices = [qr_matrix(t, level) for t in texts]
+    cell = max(len(m) for m in matrices)
+    columns = max(1, min(columns, len(matrices)))
+    rows_of_cells = -(-len(matrices) // columns)
+    grid = [[False] * (cell * columns) for _ in range(cell * rows_of_cells)]
+    for position, matrix in enumerate(matrices):
+        top, left = (position // columns) * cell, (position % columns) * cell
+        for y, row in enumerate(matrix):
+            grid[top + y][left : left + len(row)] = row
+    return _png_from_rows(_scaled(grid, scale))
+
+
+def render_svg(text: str, level: ErrorLevel = "M", *, module_px: int = 8) -> str:
+    """One symbol as a standalone SVG: one path of unit squares, crisp at any size."""
+    matrix = qr_matrix(text, level)
+    size = len(matrix)
+    runs: list[str] = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    pixels = size * module_px
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pixels}" height="{pixels}" '
+        f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>\n'
+    )
+
+
+def render_terminal(text: str, level: ErrorLevel = "M", *, invert: bool = False) -> str:
+    """One symbol as text, two modules per character cell (upper/lower half blocks).
+
+    By default light modules are drawn as blocks, so the code reads as dark-on-light on the
+    usual light-text-on-dark terminal; ``invert`` suits dark-text-on-light terminals.
+    """
+    matrix = qr_matrix(text, level)
+    if len(matrix) % 2:
+        matrix.append([False] * len(matrix[0]))
+    glyphs = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+    lines = []
+    for upper, lower in zip(matrix[0::2], matrix[1::2], strict=True):
+        # A module is drawn as ink when it is light (default) or dark (inverted).
+        lines.append(
+            "".join(glyphs[(a == invert, b == invert)] for a, b in zip(upper, lower, strict=True))
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _scaled(matrix: list[list[bool]], scale: int) -> list[list[bool]]:
+    if not 1 <= scale <= 64:
+        raise BadInput("QR scale must be between 1 and 64 pixels per module")
+    out: list[list[bool]] = []
+    for row in matrix:
+        wide = [cell for cell in row for _ in range(scale)]
+        out.extend(list(wide) for _ in range(scale))
+    return out
+
+
+def _png_from_rows(rows: list[list[bool]]) -> bytes:
+    """A 1-bit greyscale PNG (dark = 0). Written here so rendering needs no imaging library."""
+    height, width = len(rows), len(rows[0])
+    raw = bytearray()
+    for row in rows:
+        raw.append(0)  # filter type: none
+        byte, bits = 0, 0
+        for dark in row:
+            byte = (byte << 1) | (0 if dark else 1)
+            bits += 1
+            if bits == 8:
+                raw.append(byte)
+                byte, bits = 0, 0
+        if bits:
+            raw.append((byte << (8 - bits)) | ((1 << (8 - bits)) - 1))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+# -- reading images ----------------------------------------------------------------------------
+
+
+def read_qr_images(images: Iterable[bytes]) -> list[str]:
+    """The texts of every QR symbol found in the given raster images (PNG, JPEG, GIF, ...)."""
+    # A native decoder and an imaging library: only reading QR images needs them.
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    texts: list[str] = []
+    for number, data in enumerate(images, start=1):
+        try:
+            with warnings.catch_warnings():
+                # Our own pixel cap below decides; Pillow's bomb warning would only duplicate it.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    width, height = image.size
+                    if width * height > MAX_IMAGE_PIXELS:
+                        raise LimitExceeded(f"image {number} is too large to scan for QR codes")
+                    grey = image.convert("L")
+        except LimitExceeded:
+            raise
+        except Image.DecompressionBombError:
+            raise LimitExceeded(f"image {number} is too large to scan for QR codes") from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise BadInput(f"image {number} is not a readable raster image") from None
+        except Exception:  # decoders of hostile images fail in many ways: all are bad input
+            raise BadInput(f"image {number} is not a readable raster image") from None
+        found = zxingcpp.read_barcodes(
+            grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        )
+        if not found:
+            raise BadInput(f"no QR code found in image {number}")
+        texts.extend(str(code.text) for code in found)
+    return texts
+
+
+def scan(images: Iterable[bytes], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> list[QrContent]:
+    """Read every QR code in the images and decode them (parts may be spread over images)."""
+    return decode_texts(read_qr_images(images), max_bytes=max_bytes)

@@ -1,0 +1,75 @@
+"""Helpers for the sharing tests: real credentials from the shared fixtures, reports."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from io import BytesIO
+
+import pytest
+
+from credwallet.formats import parse
+from credwallet.models import Check, CheckStatus, Credential, VerificationReport
+from credwallet.share.items import SharedItem
+from support import EXTERNAL
+
+NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+
+# Real credentials of each shape the sharing layer meets.
+OB3_DEGREE = "1edtech-ob3-spec-examples/complete-openbadgecredential.json"  # 16 KB, https images
+OB3_SMALL = "dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json"  # noqa: E501
+OB3_SKILL = "1edtech-ob3-spec-examples/skill-assertion-case.json"
+OB3_EXPIRED = "dcc-verifier-core/v2/v2Expired.json"
+OB3_REVOKED = "dcc-verifier-core/v2/v2Revoked.json"
+VC2_EDDSA = "w3c-vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json"
+VC1_OB3 = "dcc-verifier-core/v1/v1Expired.json"
+JWT_VC2 = "1edtech-ob3-spec-examples/sample-openbadgecredential.jwt"
+JWT_VC1 = "spruceid-ssi/vc.jwt"
+OB2_HOSTED = "1edtech-ob2-spec-examples/assertion-hosted.json"
+BAKED_PNG = "concentricsky-openbadges-bakery/baked_heart.png"
+BAKED_SVG = "concentricsky-openbadges-bakery/baked_example.svg"
+
+
+def load(relative: str) -> Credential:
+    """Parse one shared fixture with the real format reader."""
+    path = EXTERNAL / relative
+    if not path.is_file():
+        pytest.skip(f"shared fixture {relative} not found")
+    return parse(path.read_bytes(), name=path.name)
+
+
+def report(**checks: str) -> VerificationReport:
+    """A report with the given check outcomes, e.g. report(proof="pass", revocation="fail")."""
+    return VerificationReport(
+        source="test",
+        format="ob3",
+        checks=tuple(
+            Check(name=n.replace("_", "-"), status=CheckStatus(s)) for n, s in checks.items()
+        ),
+        checked_at=NOW,
+    )
+
+
+VALID = {"format": "pass", "proof": "pass", "issuer_key": "pass", "validity": "pass"}
+
+
+def item(
+    relative: str, wallet_id: str = "w1", *, pathways: tuple[str, ...] = (), **checks: str
+) -> SharedItem:
+    return SharedItem(
+        wallet_id=wallet_id,
+        credential=load(relative),
+        report=report(**(checks or VALID)),
+        pathway_names=pathways,
+    )
+
+
+def noisy_png(width: int, height: int, seed: int = 7) -> bytes:
+    """A PNG of random pixels: it does not compress, like a real photo-like badge image."""
+    from PIL import Image
+
+    rng = random.Random(seed)
+    image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
