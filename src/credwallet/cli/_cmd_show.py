@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from credwallet.cli._output import Output, clean, fmt_date
+from credwallet.cli._output import Output, abbreviate, clean, fmt_date
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.wallet import SORT_KEYS, CredentialFilter, Held, Wallet, apply_filter
@@ -39,7 +39,7 @@ def _table(out: Output, items: list[Held]) -> None:
         table.add_row(
             held.wallet_id[:8],
             Text(clean(cred.display_name)),
-            Text(clean(cred.issuer.name or cred.issuer.id or "-")),
+            Text(clean(cred.issuer.name or abbreviate(cred.issuer.id or "-"))),
             fmt_date(cred.issued or cred.valid_from),
             fmt_date(cred.valid_until),
             Text(held.status, style=STATUS_STYLE.get(held.status, "")),

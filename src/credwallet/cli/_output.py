@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["Output", "clean", "fmt_date"]
+__all__ = ["Output", "abbreviate", "clean", "fmt_date"]
 
 # Characters that reorder or hide text (Trojan Source, CVE-2021-42574) and invisible joiners.
 _BIDI_AND_INVISIBLE = {
@@ -41,6 +41,14 @@ def clean(value: object, *, multiline: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def abbreviate(text: str, *, keep: int = 28) -> str:
+    """A long identifier (a did:key, a URL) shortened in the middle for a table cell."""
+    if len(text) <= keep:
+        return text
+    head = keep * 2 // 3
+    return f"{text[:head]}…{text[-(keep - head - 1):]}"
 
 
 def fmt_date(value: datetime | None) -> str:
