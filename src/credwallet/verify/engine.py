@@ -12,6 +12,11 @@ Checks, in the order a report lists them:
 ``recipient``   issued to one of the user's identities (never required)
 ``trust``       issuer among the user's trusted issuers (never required; unknown is a warning)
 
+A presentation gets its own report (holder proof, challenge, domain) and one report per
+credential in it; an EnvelopedVerifiableCredential (a VC-JWT in a data: URL, see enveloped.py)
+is unwrapped and verified as a VC-JWT. A Blockcerts presentation (a MerkleProof2019 of its
+own) is verified by blockcerts.py, which also covers the credentials inside it.
+
 A sub-step that raises a CredwalletError becomes a check (BadInput: fail; VerificationIncomplete:
 unknown), so a hostile or broken credential gives a report, never a traceback.
 """
@@ -36,7 +41,7 @@ from credwallet.models import (
     JSONObject,
     VerificationReport,
 )
-from credwallet.verify import dataintegrity, validity
+from credwallet.verify import dataintegrity, enveloped, validity
 from credwallet.verify.keys import ResolvedKey, resolve_verification_method
 from credwallet.verify.recipient import check_recipient
 
@@ -491,6 +496,8 @@ def _embedded_reports(
         try:
             if isinstance(entry, str):
                 credential = parse(entry.strip().encode("ascii", "replace"))
+            elif enveloped.is_enveloped(entry):
+                credential = _unwrap_enveloped(entry)
             elif isinstance(entry, dict):
                 credential = parse(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
             else:
@@ -504,6 +511,19 @@ def _embedded_reports(
     return reports
 
 
+def _unwrap_enveloped(entry: Mapping[str, object]) -> Credential:
+    """The VC-JWT inside an EnvelopedVerifiableCredential, parsed like a stand-alone one."""
+    from credwallet.formats import parse
+
+    token = enveloped.enveloped_jwt(entry)
+    credential = parse(token.encode("ascii"))
+    if credential.format is not CredentialFormat.VC_JWT or credential.jws != token:
+        # The media type promises a credential secured by this very JWT; an OB 2.0 signed
+        # assertion, or a presentation JWT wrapping some other credential, is not that.
+        raise BadInput("the enveloped JWT does not secure a Verifiable Credential itself")
+    return credential
+
+
 def verify_presentation(
     document: JSONObject, *, source: str, options: VerifyOptions
 ) -> tuple[VerificationReport, list[VerificationReport]]:
@@ -511,6 +531,10 @@ def verify_presentation(
     if not isinstance(document, dict):
         raise BadInput("a presentation must be a JSON object")
     vp_options = _with_embedded(_presentation_options(options))
+    entries = _as_list(document.get("verifiableCredential"))
+    if _has_merkle_proof(document):
+        report = _blockcerts_presentation_report(document, source, vp_options)
+        return report, _embedded_reports(entries, options, source)
     holder = _id_of(document.get("holder"))
     checks: list[Check] = [
         _guarded(
@@ -549,8 +573,50 @@ def verify_presentation(
             proof, key = _failure("proof", exc), _failure("issuer-key", exc)
         checks.extend([proof, key])
     report = VerificationReport(source, "vp", tuple(checks), options.now)
-    entries = _as_list(document.get("verifiableCredential"))
     return report, _embedded_reports(entries, options, source)
+
+
+def _has_merkle_proof(document: Mapping[str, Any]) -> bool:
+    """Whether a proof of the document is a Blockcerts Merkle receipt (MerkleProof2019)."""
+    for proof in _as_list(document.get("proof")):
+        if not isinstance(proof, Mapping):
+            continue
+        kind = proof.get("type")
+        if (
+            kind == "MerkleProof2019"
+            or (kind == "DataIntegrityProof" and proof.get("cryptosuite") == "merkle-proof-2019")
+            or (kind == "ChainedProof2021" and proof.get("chainedProofType") == "MerkleProof2019")
+        ):
+            return True
+    return False
+
+
+def _blockcerts_presentation_report(
+    document: JSONObject, source: str, options: VerifyOptions
+) -> VerificationReport:
+    """A Blockcerts presentation, verified as blockcerts.py does: its Merkle receipt, the
+    issuer profile key and every credential in it, as one report."""
+    credential = Credential(
+        format=CredentialFormat.BLOCKCERTS,
+        container=Container.JSON,
+        original=json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        document=document,
+        credential_id=_id_of(document),
+    )
+    checks = _delegate("blockcerts", "verify_blockcerts", credential, options)
+    # A Merkle receipt anchors the presentation as it was issued; it carries no challenge or
+    # domain, so it cannot answer a verifier that asked for one (it could be a replay).
+    for label, wanted in (("challenge", options.challenge), ("domain", options.domain)):
+        if wanted is not None:
+            checks.append(
+                Check(
+                    "format",
+                    CheckStatus.FAIL,
+                    f"a Blockcerts presentation's Merkle proof binds no {label}, "
+                    f"so it does not answer the requested {label}",
+                )
+            )
+    return VerificationReport(source, "vp", tuple(checks), options.now)
 
 
 def _single_signer(outcomes: list[dataintegrity.ProofOutcome]) -> str | None:
