@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from credwallet.models import JSONObject
+from credwallet.models import Alignment, JSONObject, Party
 
 _PREFERRED_LANGUAGES = ("en", "en-US", "en-GB")
 
@@ -100,3 +100,30 @@ def is_http_url(value: str | None) -> bool:
 
 def is_https_url(value: str | None) -> bool:
     return isinstance(value, str) and value.lower().startswith("https://")
+
+
+def alignment(entry: JSONObject) -> Alignment:
+    """An OB 2.0 / OB 3.0 alignment object (both use the same property names)."""
+    return Alignment(
+        target_name=text(entry.get("targetName")),
+        target_url=ref(entry.get("targetUrl")),
+        target_code=text(entry.get("targetCode")),
+        target_framework=text(entry.get("targetFramework")),
+        target_type=text(entry.get("targetType")),
+    )
+
+
+def party(value: Any) -> Party:
+    """An issuer or subject given as an id string or a profile object."""
+    if isinstance(value, str):
+        return Party(id=value)
+    profile = obj(value)
+    if not profile:
+        return Party()
+    return Party(
+        id=ref(profile.get("id")),
+        name=text(profile.get("name")),
+        url=ref(profile.get("url")),
+        email=text(profile.get("email")),
+        image=ref(profile.get("image")),
+    )

@@ -12,7 +12,6 @@ from credwallet.formats import _values as v
 from credwallet.formats.dates import parse_datetime
 from credwallet.models import (
     Achievement,
-    Alignment,
     Container,
     Credential,
     CredentialFormat,
@@ -72,7 +71,7 @@ def from_assertion(
         credential_id=identifier,
         name=achievement.name,
         description=achievement.description,
-        issuer=_party(issuer_value),
+        issuer=v.party(issuer_value),
         subject=_subject(document),
         recipients=_recipients(document),
         achievement=achievement,
@@ -103,32 +102,9 @@ def _achievement(badge_value: Any) -> Achievement:
         image=v.ref(badge.get("image")),
         achievement_type=v.text(badge.get("achievementType")),
         alignments=tuple(
-            _alignment(a) for a in v.items(badge.get("alignment")) if isinstance(a, dict)
+            v.alignment(a) for a in v.items(badge.get("alignment")) if isinstance(a, dict)
         ),
         tags=v.strings(badge.get("tags")),
-    )
-
-
-def _alignment(entry: JSONObject) -> Alignment:
-    return Alignment(
-        target_name=v.text(entry.get("targetName")),
-        target_url=v.ref(entry.get("targetUrl")),
-        target_code=v.text(entry.get("targetCode")),
-        target_framework=v.text(entry.get("targetFramework")),
-        target_type=v.text(entry.get("targetType")),
-    )
-
-
-def _party(value: Any) -> Party:
-    if isinstance(value, str):
-        return Party(id=value)
-    profile = v.obj(value)
-    return Party(
-        id=v.ref(profile.get("id")),
-        name=v.text(profile.get("name")),
-        url=v.ref(profile.get("url")),
-        email=v.text(profile.get("email")),
-        image=v.ref(profile.get("image")),
     )
 
 

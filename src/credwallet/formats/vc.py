@@ -13,13 +13,11 @@ from credwallet.formats import _values as v
 from credwallet.formats.dates import parse_datetime
 from credwallet.models import (
     Achievement,
-    Alignment,
     Container,
     Credential,
     CredentialFormat,
     Evidence,
     JSONObject,
-    Party,
     Recipient,
 )
 
@@ -66,8 +64,8 @@ def from_credential(
         credential_id=identifier,
         name=v.text(document.get("name")) or v.text(claim.get("name")),
         description=v.text(document.get("description")) or v.text(claim.get("description")),
-        issuer=_party(document.get("issuer")),
-        subject=_party(subject) if subject else _party(document.get("credentialSubject")),
+        issuer=v.party(document.get("issuer")),
+        subject=v.party(subject) if subject else v.party(document.get("credentialSubject")),
         recipients=_recipients(subject),
         achievement=achievement,
         image=v.ref(document.get("image")) or (achievement.image if achievement else None),
@@ -103,7 +101,7 @@ def _achievement(value: Any) -> Achievement | None:
         image=v.ref(value.get("image")),
         achievement_type=v.text(value.get("achievementType")),
         alignments=tuple(
-            _alignment(a) for a in v.items(value.get("alignment")) if isinstance(a, dict)
+            v.alignment(a) for a in v.items(value.get("alignment")) if isinstance(a, dict)
         ),
         related=tuple(r for r in (v.ref(e) for e in v.items(value.get("related"))) if r),
         credits_available=v.number(value.get("creditsAvailable")),
@@ -113,31 +111,6 @@ def _achievement(value: Any) -> Achievement | None:
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
-
-
-def _alignment(entry: JSONObject) -> Alignment:
-    return Alignment(
-        target_name=v.text(entry.get("targetName")),
-        target_url=v.ref(entry.get("targetUrl")),
-        target_code=v.text(entry.get("targetCode")),
-        target_framework=v.text(entry.get("targetFramework")),
-        target_type=v.text(entry.get("targetType")),
-    )
-
-
-def _party(value: Any) -> Party:
-    if isinstance(value, str):
-        return Party(id=value)
-    profile = v.obj(value)
-    if not profile:
-        return Party()
-    return Party(
-        id=v.ref(profile.get("id")),
-        name=v.text(profile.get("name")),
-        url=v.ref(profile.get("url")),
-        email=v.text(profile.get("email")),
-        image=v.ref(profile.get("image")),
-    )
 
 
 def _recipients(subject: JSONObject) -> tuple[Recipient, ...]:
