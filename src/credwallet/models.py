@@ -153,7 +153,6 @@ class CheckStatus(StrEnum):
     FAIL = "fail"
     SKIP = "skip"  # the check does not apply to this credential
     UNKNOWN = "unknown"  # could not be checked (offline, host down, unknown context)
-    WARN = "warn"  # checked, not a failure, but the user should know (e.g. unknown issuer)
 
 
 class ReportStatus(StrEnum):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import REPO
 from typer.main import get_command
 
 from credwallet.cli._app import app
+from support import REPO
 
 
 def _commands() -> list[tuple[str, object]]:

@@ -276,11 +276,12 @@ class TestRecipient:
             is CheckStatus.PASS
         )
 
-    def test_no_match_is_a_warning_not_a_failure(self) -> None:
-        """A credential for someone else warns, and the report stays valid."""
+    def test_no_match_fails_a_check_that_is_not_required(self) -> None:
+        """A credential for someone else fails the recipient check; the report stays valid."""
         document = self._with_identifier(_identifier("someone@example.org"))
         report = verify(document, identities=("alex@example.org",))
-        assert check(report, "recipient").status is CheckStatus.WARN
+        recipient = check(report, "recipient")
+        assert recipient.status is CheckStatus.FAIL and not recipient.required
         assert report.status is ReportStatus.VALID
 
     def test_wrong_salt_does_not_match(self) -> None:
@@ -290,7 +291,7 @@ class TestRecipient:
         document = self._with_identifier(identifier)
         assert (
             check(verify(document, identities=("alex@example.org",)), "recipient").status
-            is CheckStatus.WARN
+            is CheckStatus.FAIL
         )
 
 
@@ -300,10 +301,11 @@ class TestTrust:
         report = verify(signed(badge()), trusted_issuers=(ISSUER.did_key,))
         assert check(report, "trust").status is CheckStatus.PASS
 
-    def test_unknown_issuer_warns_but_stays_valid(self) -> None:
-        """An issuer outside the list is a warning, never a failure."""
+    def test_unknown_issuer_is_unknown_but_stays_valid(self) -> None:
+        """An issuer outside the list is unknown to the user, never a failure."""
         report = verify(signed(badge()), trusted_issuers=("did:example:someone",))
-        assert check(report, "trust").status is CheckStatus.WARN
+        trust = check(report, "trust")
+        assert trust.status is CheckStatus.UNKNOWN and not trust.required
         assert report.status is ReportStatus.VALID
 
 

@@ -95,10 +95,13 @@ def _detail(out: Output, held: Held) -> None:
         checks.add_column("Result")
         checks.add_column("Detail", overflow="fold")
         for check in held.report.checks:
-            style = {"pass": "green", "fail": "red", "unknown": "yellow", "warn": "yellow"}
+            style = {"pass": "green", "fail": "red", "unknown": "yellow"}
+            shade = style.get(str(check.status), "dim")
+            if not check.required and check.status.value in {"fail", "unknown"}:
+                shade = "yellow"  # advice (recipient, trust) never makes a credential invalid
             checks.add_row(
                 check.name,
-                Text(str(check.status), style=style.get(str(check.status), "dim")),
+                Text(str(check.status), style=shade),
                 Text(clean(check.detail)),
             )
         out.out.print()

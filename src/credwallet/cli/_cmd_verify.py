@@ -20,7 +20,6 @@ _CHECK_STYLE = {
     "pass": "green",
     "fail": "red",
     "unknown": "yellow",
-    "warn": "yellow",
     "skip": "dim",
 }
 _STATUS_STYLE = {"valid": "green", "invalid": "red", "indeterminate": "yellow"}
@@ -69,7 +68,10 @@ def _render_report(out: Output, report: VerificationReport, *, label: str | None
     out.out.print(head)
     for check in report.checks:
         line = Text("  ")
-        line.append(f"{check.status!s:>7}", style=_CHECK_STYLE.get(str(check.status), ""))
+        style = _CHECK_STYLE.get(str(check.status), "")
+        if not check.required and check.status is not CheckStatus.PASS:
+            style = "yellow"  # advice (recipient, trust) never makes a credential invalid
+        line.append(f"{check.status!s:>7}", style=style)
         line.append(f"  {check.name:<11}")
         line.append(clean(check.detail))
         out.out.print(line)
@@ -194,7 +196,13 @@ def check(
     out = state.output(json_flag=json_flag)
     when = datetime.now(UTC)
     with open_wallet(state, check_catalog=False) as wallet:
-        problems = wallet.store.check()
+        found = wallet.store.check()
+        # Advice (a weaker KDF than today's default, loose file modes) is reported but does
+        # not stop the check; damage does, and re-verifying would mean writing to it.
+        advice = [
+            p for p in found if p.startswith("needs_rekdf") or "accessible to other users" in p
+        ]
+        problems = [p for p in found if p not in advice]
         if problems:
             # A wallet that fails its own checks is reported, not re-verified (that writes).
             _report_problems(out, problems)
@@ -221,6 +229,7 @@ def check(
         "expiring": expiring,
         "unreachable": unreachable,
         "store_problems": problems,
+        "advice": advice,
     }
     if out.json_mode:
         out.data(summary)
@@ -234,11 +243,11 @@ def check(
             for item in items:
                 extra = item.get("reason", item.get("expires", ""))
                 out.message(f"{label}: {item['id'][:8]} {item['name']} {extra}")
-        for problem in problems:
-            out.warn(problem)
-    if problems:
-        raise typer.Exit(int(ExitCode.WALLET))
-    if newly_invalid or any(r.status is ReportStatus.INVALID for _, r in results):
+        for line in advice:
+            out.warn(line)
+    # Exit codes for cron: only what changed since the last check alerts (an expired badge
+    # kept for the record must not fail every run): 3 newly invalid, 4 unreachable, 0 else.
+    if newly_invalid:
         raise typer.Exit(int(ExitCode.INVALID))
     if unreachable:
         raise typer.Exit(int(ExitCode.INDETERMINATE))

@@ -42,6 +42,12 @@ class ErrorBoundary(TyperGroup):
                 raise
             _print_error(exc.message)
             raise typer.Exit(int(exc.exit_code)) from None
+        except BrokenPipeError:
+            # The reader went away (`credwallet show --json | head`): not an error of ours.
+            # Point stdout at /dev/null so that the final flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.ERROR)) from None
         except KeyboardInterrupt:
             _print_error("interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

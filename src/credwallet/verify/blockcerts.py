@@ -81,9 +81,8 @@ _ORDER = ("format", "proof", "issuer-key", ANCHOR_CHECK, REVOCATION)
 _RANK = {
     CheckStatus.FAIL: 0,
     CheckStatus.UNKNOWN: 1,
-    CheckStatus.WARN: 2,
-    CheckStatus.PASS: 3,
-    CheckStatus.SKIP: 4,
+    CheckStatus.PASS: 2,
+    CheckStatus.SKIP: 3,
 }
 
 

@@ -119,7 +119,7 @@ def _is_uri(value: str) -> bool:
 
 
 def _worst(statuses: list[CheckStatus]) -> CheckStatus:
-    for status in (CheckStatus.FAIL, CheckStatus.UNKNOWN, CheckStatus.WARN):
+    for status in (CheckStatus.FAIL, CheckStatus.UNKNOWN):
         if status in statuses:
             return status
     return CheckStatus.PASS
@@ -290,9 +290,10 @@ def _trust_check(issuer: str | None, options: VerifyOptions) -> Check:
         return Check(
             "trust", CheckStatus.PASS, f"{issuer} is one of your trusted issuers", required=False
         )
+    # Not required: an issuer you have not chosen is unknown to you, not a forger.
     return Check(
         "trust",
-        CheckStatus.WARN,
+        CheckStatus.UNKNOWN,
         f"issuer {issuer or '(unnamed)'} is not one of your trusted issuers",
         (("issuer", issuer or ""),),
         required=False,

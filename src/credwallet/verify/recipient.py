@@ -88,10 +88,12 @@ def check_recipient(credential: Credential, identities: Iterable[str]) -> Check:
                     required=False,
                 )
     named = ", ".join(_shown(r) for r in recipients[:3])
+    # Not required: a badge issued to an address you have not added is still genuine.
     return Check(
         "recipient",
-        CheckStatus.WARN,
-        f"issued to {named}, which is none of your identities",
+        CheckStatus.FAIL,
+        f"issued to {named}, which is none of your identities (add yours with "
+        "`credwallet identity add`)",
         tuple(("recipient", r.identity) for r in recipients[:3]),
         required=False,
     )

@@ -92,7 +92,7 @@ def check_status(credential: Credential, options: VerifyOptions) -> Check:
 
 
 def _combine(outcomes: list[_Outcome]) -> Check:
-    for wanted in (CheckStatus.FAIL, CheckStatus.UNKNOWN, CheckStatus.WARN, CheckStatus.PASS):
+    for wanted in (CheckStatus.FAIL, CheckStatus.UNKNOWN, CheckStatus.PASS):
         chosen = [o for o in outcomes if o.status is wanted]
         if chosen:
             detail = "; ".join(o.detail for o in chosen)
@@ -191,8 +191,8 @@ def _interpret(
         return _Outcome(CheckStatus.PASS, f"not suspended ({where})", inputs)
     if purpose == "message":
         message = _status_message(entry, value)
-        status = CheckStatus.PASS if value == 0 else CheckStatus.WARN
-        return _Outcome(status, f"status message {message!r} ({where})", inputs)
+        # A status message informs; it does not change whether the credential is valid.
+        return _Outcome(CheckStatus.PASS, f"status message {message!r} ({where})", inputs)
     return _Outcome(
         CheckStatus.PASS, f"status purpose {purpose!r} does not affect validity ({where})", inputs
     )

@@ -12,6 +12,7 @@ from credwallet.wallet.held import Held
 __all__ = ["SORT_KEYS", "CredentialFilter", "apply_filter"]
 
 SORT_KEYS = ("issued", "name", "issuer", "expires", "status", "imported")
+STATUSES = ("valid", "invalid", "indeterminate", "unverified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ def _sort_key(held: Held, key: str) -> tuple[object, ...]:
 def apply_filter(items: Sequence[Held], spec: CredentialFilter, *, now: datetime) -> list[Held]:
     if spec.sort not in SORT_KEYS:
         raise UsageError(f"--sort must be one of {', '.join(SORT_KEYS)}")
+    if spec.status is not None and _fold(spec.status) not in STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(STATUSES)}")
     kept = [h for h in items if _matches(h, spec, now)]
     # Newest first is what people expect of dates; alphabetical for names.
     newest_first = spec.sort in {"issued", "imported"}
