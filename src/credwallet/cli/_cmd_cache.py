@@ -53,8 +53,10 @@ def add(
     from credwallet.net import Fetched
     from credwallet.wallet.sources import read_file_limited
 
-    if not url.strip():
-        raise UsageError("the URL cannot be empty")
+    if not url.startswith(("https://", "http://")):
+        # did:web documents are cached under their https URL (did:web:example.org ->
+        # https://example.org/.well-known/did.json): that is what a verification looks up.
+        raise UsageError(f"cache entries are keyed by https URL, not {url!r}")
     doc = Fetched(
         url=url, body=read_file_limited(file), fetched_at=datetime.now(UTC), from_cache=True
     )

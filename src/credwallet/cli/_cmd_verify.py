@@ -129,9 +129,14 @@ def verify(
 
 
 def _verify_stored(state: AppState, ids: list[str], when: datetime) -> list[VerificationReport]:
+    from dataclasses import replace
+
     with open_wallet(state) as wallet:
         results = wallet.reverify(ids or None, offline=state.offline, now=when)
-    return [report for _, report in results]
+    reports = [report for _, report in results]
+    if ids:  # `source` is the id as the user gave it (a prefix stays a prefix)
+        reports = [replace(r, source=given) for r, given in zip(reports, ids, strict=True)]
+    return reports
 
 
 def explain(

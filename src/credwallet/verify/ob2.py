@@ -478,7 +478,13 @@ def _refuse_unfetchable(state: _State, url: str, what: str) -> None:
     try:
         check_url(url, allow_loopback=allow_loopback)
     except FetchError as exc:
-        raise _Refused(f"{what} {url!r} is not fetched: {_reason(exc)}") from None
+        reason = _reason(exc)
+        if url.lower().startswith(("http://", "https://")):
+            # An old badge hosted over plain http, or on an intranet address, may well be
+            # genuine: credwallet will not fetch it, so the check could not be done (unknown).
+            # Only what can never be a hosted badge (file:, data:, ...) is a failure.
+            raise _Unavailable(f"{what} {url} was not fetched: {reason}") from None
+        raise _Refused(f"{what} {url!r} is not fetched: {reason}") from None
 
 
 def _fetch(state: _State, url: str, what: str) -> tuple[JSONObject, Fetched]:

@@ -130,6 +130,7 @@ class Wallet:
         self.home = home
         self._store = store
         self._now = now
+        self._fetchers: dict[bool, Any] = {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -378,6 +379,10 @@ class Wallet:
 
         try:
             credentials = parse_all(source.data)
+            if not credentials:
+                # A presentation of none (a holder proof only): nothing to keep, but the input
+                # must still get an outcome, or the import would end silently with exit 0.
+                raise NotACredential("not a credential: a presentation that holds no credentials")
         except NotACredential as exc:
             if source.found_in_folder:
                 # A folder of badges often holds a README or a logo too: not an error.
@@ -494,14 +499,17 @@ class Wallet:
     # --- verification -------------------------------------------------------------------------
 
     def fetcher(self, *, offline: bool) -> Any:
+        """The wallet's fetcher (its sealed cache); one per mode, so loaders are reused."""
         from credwallet.net import Fetcher, loopback_allowed_from_env
         from credwallet.wallet.cache import StoreCache
 
-        return Fetcher(
-            cache=StoreCache(self._store),
-            offline=offline,
-            allow_loopback=loopback_allowed_from_env(),
-        )
+        if offline not in self._fetchers:
+            self._fetchers[offline] = Fetcher(
+                cache=StoreCache(self._store),
+                offline=offline,
+                allow_loopback=loopback_allowed_from_env(),
+            )
+        return self._fetchers[offline]
 
     def identities(self) -> list[tuple[str, str]]:
         """(record id, identity) pairs: the holder's emails, URLs and DIDs."""

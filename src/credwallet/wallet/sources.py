@@ -89,9 +89,9 @@ def expand_sources(names: list[str]) -> Iterator[Source | SourceFailure | str]:
     for name in names:
         if name == "-":
             try:
-                yield Source("<stdin>", read_stdin_limited())
+                yield Source("-", read_stdin_limited())
             except CredwalletError as exc:
-                yield SourceFailure("<stdin>", exc)
+                yield SourceFailure("-", exc)
             continue
         if name.startswith(("https://", "http://")):
             yield name

@@ -6,6 +6,7 @@ fetched documents go to a plain directory cache (they are public documents).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -32,30 +33,27 @@ __all__ = [
 ]
 
 
-class _FetchedContexts:
-    """JSON-LD contexts fetched through the wallet's fetcher end up in the same cache."""
+_LOADERS: weakref.WeakKeyDictionary[Fetcher, DocumentLoader] = weakref.WeakKeyDictionary()
 
-    def __init__(self, fetcher: Fetcher) -> None:
-        self._fetcher = fetcher
 
-    def __call__(self, url: str) -> bytes:
-        return self._fetcher.fetch(url, accept="application/ld+json, application/json").body
+def _loader(fetcher: Fetcher | None) -> DocumentLoader:
+    """One JSON-LD loader per fetcher: it memoises processed contexts (the slow part of the RDFC
+    suites) and reads contexts cached earlier, even offline (the fetcher decides)."""
+    from credwallet.verify.jsonld import DocumentLoader
+
+    if fetcher is None:
+        return _no_network_loader()
+    loader = _LOADERS.get(fetcher)
+    if loader is None:
+        loader = _LOADERS[fetcher] = DocumentLoader.from_net(fetcher)
+    return loader
 
 
 @cache
-def _offline_loader() -> DocumentLoader:
-    # One loader per process: it memoises processed contexts, the slow part of RDFC suites.
+def _no_network_loader() -> DocumentLoader:
     from credwallet.verify.jsonld import DocumentLoader
 
-    return DocumentLoader(offline=True)
-
-
-def _loader(fetcher: Fetcher | None, offline: bool) -> DocumentLoader:
-    if offline or fetcher is None:
-        return _offline_loader()
-    from credwallet.verify.jsonld import DocumentLoader
-
-    return DocumentLoader(fetcher=_FetchedContexts(fetcher), offline=False)
+    return DocumentLoader.from_net(None)
 
 
 def make_options(
@@ -70,7 +68,7 @@ def make_options(
     return VerifyOptions(
         now=now,
         fetcher=fetcher,
-        loader=_loader(fetcher, offline),
+        loader=_loader(fetcher),
         identities=tuple(identities),
         offline=offline,
     )
@@ -114,9 +112,13 @@ def public_cache() -> DirectoryCache:
 
 def unreadable_report(source: str, error: CredwalletError, now: datetime) -> VerificationReport:
     """The report for an input that is not a readable credential at all."""
+    from credwallet.errors import VerificationIncomplete
     from credwallet.models import Check, CheckStatus
 
-    check = Check("format", CheckStatus.FAIL, error.message)
+    # A document that could not be fetched (offline, refused, unreachable) says nothing about
+    # the credential: indeterminate (exit 4), not invalid.
+    status = CheckStatus.UNKNOWN if isinstance(error, VerificationIncomplete) else CheckStatus.FAIL
+    check = Check("format", status, error.message)
     return VerificationReport(source, "unknown", (check,), now)
 
 
@@ -229,5 +231,8 @@ def verify_paths(
         elif isinstance(item, SourceFailure):
             results.append((unreadable_report(item.name, item.error, now), item.error))
         else:
-            results += verify_data(item.name, item.data, fetcher=fetcher, offline=offline, now=now)
+            found = verify_data(item.name, item.data, fetcher=fetcher, offline=offline, now=now)
+            if item.found_in_folder and any(isinstance(e, NotACredential) for _, e in found):
+                continue  # a README or a logo beside the badges: skipped, as `import` does
+            results += found
     return results
