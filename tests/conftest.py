@@ -26,6 +26,17 @@ def _isolated_environment(
     yield
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite checks credwallet against real, published test vectors: without them it
+    would prove little, so it stops at once and says where it looked."""
+    if not EXTERNAL.is_dir():
+        pytest.exit(
+            f"the shared test vectors are not at {EXTERNAL}: clone the project next to "
+            "its shared/ folder, or set CREDWALLET_SHARED to that folder",
+            returncode=4,
+        )
+
+
 @pytest.fixture
 def external() -> Path:
     if not EXTERNAL.is_dir():

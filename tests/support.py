@@ -18,7 +18,10 @@ EXAMPLES = REPO / "examples"
 @cache
 def manifest() -> list[dict[str, Any]]:
     """The cases of ../shared/fixtures/external/manifest.json (each with its expected outcome)."""
-    entries: list[dict[str, Any]] = json.loads((EXTERNAL / "manifest.json").read_text("utf-8"))
+    path = EXTERNAL / "manifest.json"
+    if not path.is_file():
+        return []  # conftest skips the tests that need the shared vectors, with the reason
+    entries: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))
     return entries
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_support import PASSPHRASE, Run
 from typer.testing import CliRunner, Result
 
 from credwallet.cli._app import app
-
-PASSPHRASE = "correct horse battery staple"
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

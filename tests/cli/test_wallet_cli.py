@@ -8,8 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from cli_support import PASSPHRASE, Run
 
-from conftest import PASSPHRASE, Run
 from credwallet.errors import ExitCode
 from support import EXAMPLES
 

@@ -98,6 +98,16 @@ def _unreadable(record_id: bytes) -> DamagedWallet:
     )
 
 
+def _wanted_id(value: str | None) -> bytes | None:
+    """A requested record id (hex of RECORD_ID_SIZE bytes), or None when unusable."""
+    if value is None or len(value) != 2 * RECORD_ID_SIZE:
+        return None
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return None
+
+
 def _db_path(home: Path) -> Path:
     return home / files.DB_NAME
 
@@ -458,17 +468,29 @@ class Store:
         self, items: Iterable[tuple[str, bytes, bytes | None]], *, chunk: int = 200
     ) -> list[tuple[str, bool]]:
         """Store many records; each ``chunk`` is one transaction with its catalog update."""
+        return self.put_many_keeping_ids(
+            ((kind, payload, dedup_key, None) for kind, payload, dedup_key in items), chunk=chunk
+        )
+
+    def put_many_keeping_ids(
+        self, items: Iterable[tuple[str, bytes, bytes | None, str | None]], *, chunk: int = 200
+    ) -> list[tuple[str, bool]]:
+        """:meth:`put_many`, giving each record the id it asks for when that id is free.
+
+        Restore uses it so that the ids people wrote down or scripted survive a backup; an id
+        that is malformed or already taken is replaced by a fresh random one.
+        """
         self._ensure_open()
         if chunk < 1:
             raise BadInput("chunk must be at least 1")
         results: list[tuple[str, bool]] = []
-        batch: list[tuple[str, bytes, SealedRecord, bytes | None]] = []
-        for kind, payload, dedup_key in items:
+        batch: list[tuple[str, bytes, SealedRecord, bytes | None, bytes]] = []
+        for kind, payload, dedup_key, wanted in items:
             _check_kind(kind)
-            record_id = _crypto.random_bytes(RECORD_ID_SIZE)
+            record_id = _wanted_id(wanted) or _crypto.random_bytes(RECORD_ID_SIZE)
             tag = None if dedup_key is None else dedup_tag(self._keys.subkey("dedup"), dedup_key)
             # Sealing happens before the transaction, so other writers wait less.
-            batch.append((kind, record_id, self._seal(kind, record_id, 1, payload), tag))
+            batch.append((kind, record_id, self._seal(kind, record_id, 1, payload), tag, payload))
             if len(batch) >= chunk:
                 results.extend(self._insert(batch))
                 batch = []
@@ -477,11 +499,11 @@ class Store:
         return results
 
     def _insert(
-        self, batch: list[tuple[str, bytes, SealedRecord, bytes | None]]
+        self, batch: list[tuple[str, bytes, SealedRecord, bytes | None, bytes]]
     ) -> list[tuple[str, bool]]:
         results: list[tuple[str, bool]] = []
         with self._write() as txn:
-            for kind, record_id, sealed, tag in batch:
+            for kind, record_id, sealed, tag, payload in batch:
                 if tag is not None:
                     row = self._conn.execute(
                         "SELECT id FROM records WHERE dedup = ?", (tag,)
@@ -489,6 +511,15 @@ class Store:
                     if row is not None:
                         results.append((bytes(row[0]).hex(), False))
                         continue
+                if (
+                    record_id in txn.entries
+                    or self._conn.execute(
+                        "SELECT 1 FROM records WHERE id = ?", (record_id,)
+                    ).fetchone()
+                ):
+                    # The id is taken (a merge): the AAD binds the id, so seal again.
+                    record_id = _crypto.random_bytes(RECORD_ID_SIZE)
+                    sealed = self._seal(kind, record_id, 1, payload)
                 self._conn.execute(
                     "INSERT INTO records (id, kind, version, nonce, ct, tag, dedup) "
                     "VALUES (?, ?, 1, ?, ?, ?, ?)",

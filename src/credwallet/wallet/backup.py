@@ -101,7 +101,9 @@ def _new_wallet(
     try:
         built = staging / "wallet"
         with Store.create(built, passphrase) as store:
-            store.put_many((r.kind, r.payload, dedup_for(r.kind, r.payload)) for r in records)
+            store.put_many_keeping_ids(
+                (r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in records
+            )
         if home.exists():
             home.rmdir()  # empty, checked above
         built.replace(home)
@@ -126,7 +128,9 @@ def restore_backup(
         _new_wallet(home, passphrase, records, dedup_for)
         return RestoreSummary(home, len(records), 0, kinds, holder_key_kept=False)
     wanted = [r for r in records if r.kind != "holder-key"]
-    results = merge_into.put_many((r.kind, r.payload, dedup_for(r.kind, r.payload)) for r in wanted)
+    results = merge_into.put_many_keeping_ids(
+        (r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in wanted
+    )
     added = sum(1 for _, created in results if created)
     return RestoreSummary(
         home,

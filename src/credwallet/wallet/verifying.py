@@ -186,13 +186,21 @@ def verify_data(
 
 
 def is_image(data: bytes) -> bool:
-    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM")) or (
-        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    """A raster image (PNG, JPEG, GIF, BMP, WebP) or an SVG: something QR codes may be read from."""
+    from credwallet.share.qr import looks_like_svg
+
+    return (
+        data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM"))
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or looks_like_svg(data)
     )
 
 
 def qr_credentials(images: Sequence[bytes], *, fetcher: Fetcher, offline: bool) -> list[Credential]:
-    """Credentials carried by QR codes in ``images`` (parts may be spread over several)."""
+    """Credentials carried by QR codes in ``images`` (parts may be spread over several).
+
+    SVGs are read too (credwallet's own QR drawings); one that holds no such code adds nothing.
+    """
     from credwallet.formats import parse_all
     from credwallet.share.qr import scan
 
