@@ -8,6 +8,7 @@ terminal act on them. Rich markup is never parsed from data (markup is off on bo
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from datetime import datetime
@@ -48,7 +49,24 @@ def abbreviate(text: str, *, keep: int = 28) -> str:
     if len(text) <= keep:
         return text
     head = keep * 2 // 3
-    return f"{text[:head]}…{text[-(keep - head - 1):]}"
+    return f"{text[:head]}…{text[-(keep - head - 1) :]}"
+
+
+# json.dumps escapes C0 controls but leaves C1 controls (U+009B is a CSI on some terminals),
+# bidi overrides, invisible format characters and lone surrogates (which stdout cannot even
+# encode). They only ever occur inside JSON strings, so a \uXXXX escape keeps the data exact.
+_UNSAFE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells an astral character as a UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def fmt_date(value: datetime | None) -> str:
@@ -92,7 +110,8 @@ class Output:
 
     def data(self, payload: Any) -> None:
         """Machine output: stable keys, UTF-8, one document on stdout."""
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+        text = json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default)
+        sys.stdout.write(_UNSAFE_IN_JSON.sub(_json_escape, text))
         sys.stdout.write("\n")
         sys.stdout.flush()
 

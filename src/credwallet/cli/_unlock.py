@@ -56,6 +56,21 @@ def _prompt(label: str) -> str:
 
 
 def open_wallet(state: AppState, *, check_catalog: bool = True) -> Wallet:
+    wallet = _open(state, check_catalog=check_catalog)
+    store = wallet.store
+    if store.rollback_suspected:
+        # A whole older copy of the store is consistent in itself; only the last-seen marker
+        # can tell. Say so on every open until the user has looked (`credwallet check`).
+        sys.stderr.write(
+            f"credwallet: warning: possible rollback: the wallet is at generation "
+            f"{store.generation} but this home last saw generation "
+            f"{store.last_seen_generation}; an older copy may have been put back "
+            "(run `credwallet check`)\n"
+        )
+    return wallet
+
+
+def _open(state: AppState, *, check_catalog: bool) -> Wallet:
     if state.passphrase_file is not None:
         secret = read_passphrase_file(state.passphrase_file)
         return Wallet.open(
