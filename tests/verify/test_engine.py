@@ -453,3 +453,18 @@ class TestHostileInput:
             assert report.status is not ReportStatus.VALID
         assert all(c.detail for c in report.checks)
         statuses(report)
+
+
+class TestEmptyPresentation:
+    def test_unsigned_empty_presentation_is_invalid(self) -> None:
+        """A presentation with neither a holder proof nor credentials is never valid."""
+        from credwallet.verify.engine import verify_presentation
+
+        document = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+        }
+        report, inner = verify_presentation(document, source="vp.json", options=options())
+        assert inner == []
+        assert report.status is ReportStatus.INVALID
+        assert report.check("contents") is not None

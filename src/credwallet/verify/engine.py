@@ -545,6 +545,12 @@ def verify_presentation(
             ),
         )
     ]
+    if not entries and document.get("proof") is None:
+        # Neither a holder proof (DID authentication) nor credentials: nothing to trust, and a
+        # "valid" answer would suggest otherwise.
+        checks.append(
+            Check("contents", CheckStatus.FAIL, "unsigned, and holds no credentials: empty")
+        )
     if document.get("proof") is None and options.challenge is None and options.domain is None:
         checks.append(
             Check(
