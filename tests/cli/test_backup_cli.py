@@ -190,6 +190,13 @@ class TestSecrets:
         self, filled: Run, home: Path, tmp_path: Path
     ) -> None:
         """After a full session the passphrase and holder key appear in no file or output."""
+        import base64
+        import tempfile
+        import time
+
+        from credwallet.wallet import Unlock, Wallet
+
+        started = time.time() - 1
         outputs = []
         backup = tmp_path / "b.age"
         for args in (
@@ -197,15 +204,35 @@ class TestSecrets:
             ("verify", "--all"),
             ("unlock", "--for", "1m"),
             ("backup", "-o", str(backup)),
+            ("share", "bundle", "--help"),
             ("show", "--json"),
+            ("whoami",),
         ):
-            result = filled(*args)
-            outputs.append(result.output)
-        needle = PASSPHRASE.encode()
-        for path in [*home.rglob("*"), *tmp_path.rglob("*")]:
+            outputs.append(filled(*args).output)
+        with Wallet.open(home, Unlock(passphrase=lambda: PASSPHRASE)) as wallet:
+            seed = wallet.holder_key().private_bytes()
+        needles = [
+            PASSPHRASE.encode(),
+            seed,
+            seed.hex().encode(),
+            base64.b64encode(seed),
+            base64.urlsafe_b64encode(seed).rstrip(b"="),
+        ]
+        # Every file of the wallet, of this test, and anything written to the temp dir since.
+        candidates = [*home.rglob("*"), *tmp_path.rglob("*")]
+        for path in Path(tempfile.gettempdir()).iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime >= started:
+                    candidates.append(path)
+            except OSError:
+                continue
+        for path in candidates:
             if path.is_file():
-                assert needle not in path.read_bytes(), path
+                data = path.read_bytes()
+                for needle in needles:
+                    assert needle not in data, path
         for text in outputs:
-            assert PASSPHRASE not in text
+            for needle in needles:
+                assert needle.decode("latin-1") not in text
         ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False)
         assert PASSPHRASE not in ps.stdout
