@@ -30,11 +30,12 @@ from share_helpers import (
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded
 from credwallet.formats import parse
-from credwallet.models import CheckStatus, ReportStatus
+from credwallet.models import Check, CheckStatus, ReportStatus
 from credwallet.share import bundle, qr
 from credwallet.share.items import SharedItem
+from credwallet.verify.dataintegrity import sign_document, verify_proofs
 from credwallet.verify.engine import VerifyOptions, verify_presentation
-from credwallet.verify.keys import SigningKey
+from credwallet.verify.keys import SigningKey, resolve_verification_method
 
 OPTIONS = VerifyOptions(now=NOW, offline=True)
 
@@ -234,7 +235,7 @@ class TestVerifyBundle:
     def test_consistent_forgery_fails_the_proof(
         self, made: tuple[Path, dict[str, object], SigningKey]
     ) -> None:
-        """Editing the presentation and fixing the manifest still fails the holder's proof."""
+        """Editing the presentation and fixing the manifest fails both holder proofs."""
         path, _manifest, _key = made
         files = members(path)
         document = json.loads(files["presentation.json"])
@@ -247,7 +248,8 @@ class TestVerifyBundle:
         files["manifest.json"] = json.dumps(manifest).encode()
         result = bundle.verify_bundle(rezip(files), source="b.zip", options=OPTIONS)
         manifest_check = result.bundle.check("manifest")
-        assert manifest_check is not None and manifest_check.status is CheckStatus.PASS
+        assert manifest_check is not None and manifest_check.status is CheckStatus.FAIL
+        assert "holder proof" in manifest_check.detail
         assert result.presentations[0].status is ReportStatus.INVALID
 
     def test_swapped_credential_file_is_caught(
@@ -270,6 +272,183 @@ class TestVerifyBundle:
         """A zip that is no credwallet bundle is a clear BadInput."""
         with pytest.raises(BadInput, match="not a credwallet bundle"):
             bundle.verify_bundle(rezip({"a.txt": b"x"}), source="x.zip", options=OPTIONS)
+
+
+def _rehash(files: dict[str, bytes], *changed: str) -> dict[str, object]:
+    """The bundle's manifest with the hashes of ``changed`` recomputed and its proof kept."""
+    manifest: dict[str, object] = json.loads(files["manifest.json"])
+    listed = manifest["files"]
+    assert isinstance(listed, dict)
+    for name in changed:
+        listed[name] = {"sha256": hashlib.sha256(files[name]).hexdigest(), "size": len(files[name])}
+    return manifest
+
+
+def _unsigned(manifest: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in manifest.items() if k != "proof"}
+
+
+def _manifest_check(files: dict[str, bytes]) -> Check:
+    result = bundle.verify_bundle(rezip(files), source="b.zip", options=OPTIONS)
+    check = result.bundle.check("manifest")
+    assert check is not None
+    return check
+
+
+class TestManifestProof:
+    def test_manifest_is_signed_by_the_holder(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """The manifest carries one eddsa-jcs-2022 assertionMethod proof by the holder's key."""
+        path, manifest, key = made
+        proof = manifest["proof"]
+        assert isinstance(proof, dict)
+        assert proof["type"] == "DataIntegrityProof"
+        assert proof["cryptosuite"] == "eddsa-jcs-2022"
+        assert proof["proofPurpose"] == "assertionMethod"
+        assert proof["verificationMethod"] == key.verification_method
+        assert manifest["holder"] == key.did_key and manifest["version"] == 2
+        (outcome,) = verify_proofs(
+            json.loads(members(path)["manifest.json"]),
+            resolve=lambda vm: resolve_verification_method(vm, fetcher=None),
+            now=NOW,
+        )
+        assert outcome.status is CheckStatus.PASS, outcome.detail
+
+    def test_untouched_manifest_names_its_signer(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """An untouched bundle's manifest check passes and says who signed it."""
+        path, _manifest, key = made
+        check = _manifest_check(members(path))
+        assert check.status is CheckStatus.PASS
+        assert f"signed by the holder {key.did_key}" in check.detail
+
+    def test_rewritten_page_with_recomputed_hash_fails(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """The page edited from Expired to Verified, its hash fixed, fails the manifest proof."""
+        path, _manifest, _key = made
+        files = members(path)
+        assert b">Expired<" in files["index.html"]
+        files["index.html"] = files["index.html"].replace(b">Expired<", b">Verified<")
+        files["manifest.json"] = json.dumps(_rehash(files, "index.html")).encode()
+        assert all(r.ok for r in bundle.check_manifest(bundle.read_bundle(rezip(files))))
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL
+        assert "holder proof" in check.detail and "signature does not match" in check.detail
+
+    def test_replaced_qr_image_with_recomputed_hash_fails(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """A QR image swapped for another code, its hash fixed, fails the manifest proof."""
+        path, _manifest, _key = made
+        files = members(path)
+        victim = next(n for n in files if n.startswith("qr/"))
+        files[victim] = qr.render_png("https://attacker.example/fake-badge")
+        files["manifest.json"] = json.dumps(_rehash(files, victim)).encode()
+        assert _manifest_check(files).status is CheckStatus.FAIL
+
+    def test_manifest_without_proof_fails(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """A manifest stripped of its proof fails with a clear reason."""
+        path, _manifest, _key = made
+        files = members(path)
+        files["manifest.json"] = json.dumps(_unsigned(_rehash(files))).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL
+        assert check.detail.startswith("manifest.json carries no holder proof")
+
+    def test_unsigned_version_1_bundle_is_reported_not_refused(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """An old unsigned version-1 manifest is read, and its manifest check fails."""
+        path, _manifest, _key = made
+        files = members(path)
+        old = _unsigned(_rehash(files))
+        old["version"] = 1
+        files["manifest.json"] = json.dumps(old).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL and "no holder proof" in check.detail
+
+    def test_manifest_re_signed_by_someone_else_fails(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """An attacker who edits the page and signs the manifest as its holder is caught:
+        the presentations are held by someone else."""
+        path, _manifest, _key = made
+        files = members(path)
+        attacker = SigningKey.generate()
+        files["index.html"] = files["index.html"].replace(b">Expired<", b">Verified<")
+        forged = _unsigned(_rehash(files, "index.html"))
+        forged["holder"] = attacker.did_key
+        signed = bundle.sign_manifest(forged, key=attacker, created=NOW)
+        files["manifest.json"] = json.dumps(signed).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL
+        assert "presentation" in check.detail and attacker.did_key in check.detail
+
+    def test_signer_must_be_the_named_holder(
+        self, made: tuple[Path, dict[str, object], SigningKey]
+    ) -> None:
+        """A valid proof by a key other than the manifest's holder fails."""
+        path, _manifest, key = made
+        files = members(path)
+        signed = bundle.sign_manifest(
+            _unsigned(_rehash(files)), key=SigningKey.generate(), created=NOW
+        )
+        files["manifest.json"] = json.dumps(signed).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL
+        assert f"names {key.did_key!r} as holder" in check.detail
+
+    def test_wrong_purpose_fails(self, made: tuple[Path, dict[str, object], SigningKey]) -> None:
+        """A holder proof made for authentication instead of assertionMethod fails."""
+        path, _manifest, key = made
+        files = members(path)
+        signed = sign_document(
+            _unsigned(_rehash(files)),
+            suite="eddsa-jcs-2022",
+            key=key,
+            proof_purpose="authentication",
+            created=NOW,
+        )
+        files["manifest.json"] = json.dumps(signed).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL and "proof purpose" in check.detail
+
+    def test_other_suite_fails(self, made: tuple[Path, dict[str, object], SigningKey]) -> None:
+        """A manifest proof naming another cryptosuite than eddsa-jcs-2022 fails."""
+        path, _manifest, _key = made
+        files = members(path)
+        manifest = _rehash(files)
+        proof = manifest["proof"]
+        assert isinstance(proof, dict)
+        proof["cryptosuite"] = "ecdsa-jcs-2019"
+        files["manifest.json"] = json.dumps(manifest).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL and "expected eddsa-jcs-2022" in check.detail
+
+    def test_two_proofs_fail(self, made: tuple[Path, dict[str, object], SigningKey]) -> None:
+        """A manifest carrying a second proof (a set) is not the format's one holder proof."""
+        path, _manifest, key = made
+        files = members(path)
+        twice = sign_document(_rehash(files), suite="eddsa-jcs-2022", key=key, created=NOW)
+        files["manifest.json"] = json.dumps(twice).encode()
+        check = _manifest_check(files)
+        assert check.status is CheckStatus.FAIL and "2 proofs" in check.detail
+
+    def test_bundle_without_presentations_still_needs_the_proof(self, tmp_path: Path) -> None:
+        """An OB 2.0-only bundle (no presentation) has a signed manifest that verifies."""
+        key = SigningKey.generate()
+        path = tmp_path / "b.zip"
+        bundle.create_bundle(path, [item(BAKED_PNG, "w1")], key=key, now=NOW)
+        files = members(path)
+        assert _manifest_check(files).status is CheckStatus.PASS
+        files["index.html"] += b"<!-- edited -->"
+        files["manifest.json"] = json.dumps(_rehash(files, "index.html")).encode()
+        assert _manifest_check(files).status is CheckStatus.FAIL
 
 
 def _zip_with(add: Callable[[zipfile.ZipFile], None]) -> bytes:

@@ -6,6 +6,7 @@ import dataclasses
 import html.parser
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,6 +19,7 @@ from share_helpers import (
     OB3_EXPIRED,
     OB3_SKILL,
     OB3_SMALL,
+    VALID,
     VC1_OB3,
     VC2_EDDSA,
     item,
@@ -28,13 +30,17 @@ from credwallet.models import Party
 from credwallet.share.items import SharedItem
 from credwallet.share.resume import (
     LINKEDIN_ADD_URL,
+    SECTION_TITLE,
     clean_text,
     html_section,
     json_resume,
     linkedin_entries,
     linkedin_sheet,
     markdown_section,
+    resume_items,
 )
+
+Export = Callable[..., str]
 
 
 def fields_of(url: str) -> list[tuple[str, str]]:
@@ -189,11 +195,25 @@ class TestMarkdown:
             "### Data Science",
             "#### 1EdTech University",
             "### Robotics",
-            "#### 1EdTech University",
             "#### Example Corp",
             "### Other credentials",
             "#### Example University",
         ]
+
+    def test_each_credential_once_under_its_first_pathway(self) -> None:
+        """A credential counting toward two pathways is listed once, under the first."""
+        text = markdown_section(sample(), now=NOW)
+        assert text.count("**Robot Programming**") == 1
+        data_science = text.split("### Robotics")[0]
+        assert "**Robot Programming**" in data_science
+        lines = [line for line in text.splitlines() if line.startswith("- ")]
+        assert len(lines) == len(sample())
+
+    def test_first_pathway_follows_the_wallet_order(self) -> None:
+        """The pathway a credential is listed under is the first one the wallet names."""
+        shared = item(OB3_SKILL, pathways=("Robotics", "Data Science"))
+        text = markdown_section([shared], now=NOW)
+        assert "### Robotics" in text and "Data Science" not in text
 
     def test_lines_carry_dates_link_and_status(self) -> None:
         """Each line has the name, issue and expiry month, the link, and an expired flag."""
@@ -243,11 +263,74 @@ class TestHtml:
         assert "<b>Path</b>" in text
         assert parser.tags.count("h3") == 4  # three pathways (one hostile) + other credentials
 
-    @pytest.mark.parametrize("status", ["revocation"])
-    def test_revoked_is_flagged(self, status: str) -> None:
-        """A revoked credential carries a visible Revoked label."""
-        revoked = item(OB3_DEGREE, proof="pass", **{status: "fail"})
-        assert '<em class="status">Revoked</em>' in html_section([revoked], now=NOW)
+    def test_revoked_is_flagged_when_included(self) -> None:
+        """A revoked credential, included on request, carries a visible Revoked label."""
+        revoked = item(OB3_DEGREE, proof="pass", revocation="fail")
+        fragment = html_section([revoked], now=NOW, include_invalid=True)
+        assert '<em class="status">Revoked</em>' in fragment
+
+    def test_each_credential_once(self) -> None:
+        """The HTML section lists a credential of two pathways once, too."""
+        fragment = html_section(sample(), now=NOW)
+        assert fragment.count("<strong>Robot Programming</strong>") == 1
+        assert fragment.count("<li>") == len(sample())
+
+
+FORGED = {"format": "pass", "proof": "fail", "issuer_key": "pass", "validity": "pass"}
+WRONG_KEY = {"format": "pass", "proof": "pass", "issuer_key": "fail", "validity": "pass"}
+REVOKED = {**VALID, "revocation": "fail"}
+EXPIRED = {**VALID, "validity": "fail"}
+
+
+class TestFailedVerification:
+    @pytest.mark.parametrize(
+        "checks", [FORGED, WRONG_KEY, REVOKED], ids=["forged", "wrong-key", "revoked"]
+    )
+    @pytest.mark.parametrize("export", [markdown_section, html_section])
+    def test_left_out_by_default(self, checks: dict[str, str], export: Export) -> None:
+        """A forged, wrongly signed or revoked credential is not on the résumé by default."""
+        bad = item(OB3_DEGREE, "w1", **checks)
+        good = item(OB3_SMALL, "w2")
+        text = export([bad, good], now=NOW)
+        assert "1EdTech University Degree" not in text
+        assert "Text analysis" in text
+
+    @pytest.mark.parametrize(
+        ("checks", "label"),
+        [(FORGED, "Failed verification"), (WRONG_KEY, "Failed verification"),
+         (REVOKED, "Revoked")],
+    )  # fmt: skip
+    @pytest.mark.parametrize("export", [markdown_section, html_section])
+    def test_included_on_request_with_a_label(
+        self, checks: dict[str, str], label: str, export: Export
+    ) -> None:
+        """With include_invalid the credential is listed, labelled with what went wrong."""
+        text = export([item(OB3_DEGREE, **checks)], now=NOW, include_invalid=True)
+        assert "1EdTech University Degree" in text and label in text
+
+    @pytest.mark.parametrize("export", [markdown_section, html_section])
+    def test_expired_stays_labelled(self, export: Export) -> None:
+        """An expired credential stays on the résumé by default, marked Expired."""
+        text = export([item(OB3_EXPIRED, **EXPIRED)], now=NOW)
+        assert "Teamwork" in text and "Expired" in text
+
+    def test_resume_items_keeps_order_and_drops_only_failures(self) -> None:
+        """resume_items keeps valid, expired and unverified items in order, drops the rest."""
+        items = [
+            item(OB3_DEGREE, "w1", **FORGED),
+            item(OB3_EXPIRED, "w2", **EXPIRED),
+            SharedItem("w3", item(OB3_SMALL).credential),  # never verified
+            item(OB3_SKILL, "w4", **REVOKED),
+            item(VC2_EDDSA, "w5"),
+        ]
+        kept = resume_items(items, now=NOW)
+        assert [i.wallet_id for i in kept] == ["w2", "w3", "w5"]
+        assert resume_items(items, now=NOW, include_invalid=True) == items
+
+    def test_empty_input_gives_an_empty_section(self) -> None:
+        """No credentials: the section has its heading and no entries."""
+        assert markdown_section([], now=NOW) == f"## {SECTION_TITLE}\n"
+        assert "<li>" not in html_section([], now=NOW)
 
 
 class TestLinkedInProperties:

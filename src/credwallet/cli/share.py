@@ -228,14 +228,13 @@ def qr_code(
         )
         _emit(out, out_path, png, what)
     elif suffix == ".svg":
-        if len(texts) == 1:
-            _emit(out, out_path, qr.render_svg(texts[0], chosen).encode("utf-8"), what)
-            return
-        base = Path(out_path)
-        for number, text in enumerate(texts, start=1):
-            part = base.with_name(f"{base.stem}-{number}{base.suffix}")
-            _write(part, qr.render_svg(text, chosen).encode("utf-8"))
-        out.success(f"Wrote {what} to {clean(base.stem)}-1..{len(texts)}{clean(base.suffix)}")
+        # Like the PNG: one file, the parts side by side, so `verify FILE.svg` reads them all.
+        svg = (
+            qr.render_svg(texts[0], chosen)
+            if len(texts) == 1
+            else qr.render_svg_sheet(texts, chosen)
+        )
+        _emit(out, out_path, svg.encode("utf-8"), what)
     else:
         raise UsageError("--out must end in .png or .svg, or be - for the terminal")
 
@@ -249,16 +248,36 @@ def resume(
     fmt: Annotated[
         ResumeFormat, typer.Option("--format", "-f", help="linkedin, jsonresume, markdown or html.")
     ] = ResumeFormat.LINKEDIN,
+    include_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--include-invalid",
+            help="Also list credentials that failed verification (forged, revoked); labelled.",
+        ),
+    ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Résumé entries: LinkedIn add-to-profile links, JSON Resume, Markdown or HTML."""
+    """Résumé entries: LinkedIn add-to-profile links, JSON Resume, Markdown or HTML.
+
+    Credentials that failed verification are left out unless --include-invalid; expired ones
+    are kept (and labelled in Markdown and HTML). An empty wallet gives an empty export.
+    """
     from credwallet.share import resume as exports
 
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     when = _now()
     with open_wallet(state) as wallet:
-        items = _shared_items(wallet, ids, when)
+        # Not _shared_items: an empty wallet is no usage error here, just an empty résumé.
+        held: list[SharedItem] = wallet.shared_items(ids or None, now=when)
+    items = exports.resume_items(held, now=when, include_invalid=include_invalid)
+    if not held:
+        out.message("The wallet holds no credentials yet: the export is empty.")
+    elif len(items) < len(held):
+        out.warn(
+            f"{len(held) - len(items)} credential(s) that failed verification left out "
+            "(--include-invalid lists them, labelled)"
+        )
     if fmt is ResumeFormat.LINKEDIN:
         entries = exports.linkedin_entries(items)
         if out.json_mode:
@@ -269,10 +288,11 @@ def resume(
     if fmt is ResumeFormat.JSONRESUME:
         out.data(exports.json_resume(items))
         return
+    # Already filtered above: the sections get include_invalid=True so nothing is dropped twice.
     text = (
-        exports.markdown_section(items, now=when)
+        exports.markdown_section(items, now=when, include_invalid=True)
         if fmt is ResumeFormat.MARKDOWN
-        else exports.html_section(items, now=when)
+        else exports.html_section(items, now=when, include_invalid=True)
     )
     if out.json_mode:
         out.data({"format": str(fmt), "text": text})

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from credwallet.errors import BadInput
+from credwallet.errors import BadInput, NotACredential
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -85,7 +85,10 @@ def extract(data: bytes) -> BakedSvg:
     """The one baked element of an SVG; BadInput if there is none or more than one."""
     elements = _baked_elements(_parse(data))
     if not elements:
-        raise BadInput("not a credential: SVG has no openbadges:assertion element (not baked)")
+        # Readable, but no badge is baked in: it may still be a QR code (see share.qr).
+        raise NotACredential(
+            "not a credential: SVG has no openbadges:assertion element (not baked)"
+        )
     if len(elements) > 1:
         raise BadInput(f"SVG holds {len(elements)} openbadges elements; expected one")
     element = elements[0]

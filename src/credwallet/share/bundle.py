@@ -8,7 +8,13 @@ Layout (format ``credwallet-bundle`` version 1)::
     credentials/NN-name.EXT    each credential's original file, byte for byte (json, jwt, png, svg)
     qr/NN-name.png             a QR code per credential: its public link, or the whole credential
                                (all parts side by side when it needs several symbols)
-    manifest.json              SHA-256 and size of every other file, and what each credential is
+    manifest.json              SHA-256 and size of every other file, and what each credential is,
+                               signed by the holder (a Data Integrity proof, eddsa-jcs-2022)
+
+The manifest's proof is what makes the page and the QR images trustworthy: they are signed by
+nothing else, so without it anyone could edit ``index.html`` ("Expired" -> "Valid") and recompute
+its hash. The verifier checks that proof and that its signer is the holder of every presentation
+(whose own proofs bind the credentials). docs/bundle-format.md describes the format in full.
 
 The reader never extracts to disk: it refuses archives that are too big, hold too many entries,
 entries with ``..``, absolute or drive paths, backslashes, symlinks, duplicates, encryption or
@@ -47,32 +53,45 @@ from credwallet.models import (
 from credwallet.share import presentation, qr
 from credwallet.share.items import SharedItem, ShareStatus, share_status
 from credwallet.share.page import PageQr, render_index
+from credwallet.verify import dataintegrity
 from credwallet.verify.engine import VerifyOptions, verify_credential, verify_presentation
-from credwallet.verify.keys import SigningKey
+from credwallet.verify.keys import ResolvedKey, SigningKey, resolve_verification_method
 
 if TYPE_CHECKING:
     from credwallet.verify.jsonld import DocumentLoader
 
 __all__ = [
     "BUNDLE_FORMAT",
+    "BUNDLE_VERSION",
     "MANIFEST",
+    "MANIFEST_PROOF_PURPOSE",
+    "MANIFEST_SUITE",
     "BundleContents",
     "BundleLimits",
     "BundleReport",
     "ManifestResult",
+    "SignerResult",
     "check_manifest",
     "create_bundle",
     "credential_file_name",
     "looks_like_zip",
     "qr_texts",
     "read_bundle",
+    "sign_manifest",
     "verify_bundle",
+    "verify_manifest_signer",
     "write_bundle",
 ]
 
 BUNDLE_FORMAT = "credwallet-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2  # 2: the manifest carries the holder's proof (1 had none)
+_READABLE_VERSIONS = (1, 2)  # a version-1 manifest is read, and fails its (missing) proof check
 MANIFEST = "manifest.json"
+# The holder *asserts* what the bundle holds, as an issuer asserts a credential's claims; there
+# is no verifier challenge to answer here (that is what the presentations' authentication
+# proofs do), so the manifest is signed for assertionMethod. JCS: the manifest is plain JSON.
+MANIFEST_SUITE = "eddsa-jcs-2022"
+MANIFEST_PROOF_PURPOSE = "assertionMethod"
 INDEX = "index.html"
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -170,18 +189,19 @@ def write_bundle(
     items: Sequence[SharedItem],
     *,
     presentations: Sequence[JSONObject],
-    holder_did: str,
+    key: SigningKey,
     generated_at: datetime,
     presentation_of: Mapping[str, int] | None = None,
     images: Mapping[str, bytes] | None = None,
     qr_level: qr.ErrorLevel = "M",
 ) -> JSONObject:
-    """Write the bundle zip to ``path`` and return its manifest.
+    """Write the bundle zip to ``path`` and return its manifest, signed with the holder's ``key``.
 
-    ``presentations`` are already signed; ``presentation_of`` maps a wallet id to the index of
-    the presentation that embeds that credential (credentials in none, such as OB 2.0
-    assertions, travel as original files only).
+    ``presentations`` are already signed (by the same key); ``presentation_of`` maps a wallet
+    id to the index of the presentation that embeds that credential (credentials in none, such
+    as OB 2.0 assertions, travel as original files only).
     """
+    holder_did = key.did_key
     if not items:
         raise BadInput("a bundle needs at least one credential")
     presentation_of = presentation_of or {}
@@ -237,6 +257,7 @@ def write_bundle(
             for name, data in sorted(files.items())
         },
     }
+    manifest = sign_manifest(manifest, key=key, created=generated_at)
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     buffer = io.BytesIO()
@@ -250,6 +271,17 @@ def write_bundle(
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return manifest
+
+
+def sign_manifest(manifest: JSONObject, *, key: SigningKey, created: datetime) -> JSONObject:
+    """The manifest with the holder's Data Integrity proof (eddsa-jcs-2022, assertionMethod)."""
+    return dataintegrity.sign_document(
+        manifest,
+        suite=MANIFEST_SUITE,
+        key=key,
+        proof_purpose=MANIFEST_PROOF_PURPOSE,
+        created=created,
+    )
 
 
 def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
@@ -390,7 +422,8 @@ def _parse_manifest(raw: bytes | None) -> JSONObject | None:
         or not isinstance(manifest.get("files"), dict)
     ):
         raise BadInput("the bundle's manifest.json is not a credwallet bundle manifest")
-    if manifest.get("version") != BUNDLE_VERSION:
+    version = manifest.get("version")
+    if type(version) is not int or version not in _READABLE_VERSIONS:
         raise BadInput(f"unsupported bundle version {manifest.get('version')!r}")
     return manifest
 
@@ -472,7 +505,7 @@ def create_bundle(
         path,
         chosen,
         presentations=presentations,
-        holder_did=key.did_key,
+        key=key,
         generated_at=now,
         presentation_of=presentation_of,
         images=images,
@@ -493,14 +526,119 @@ class BundleReport:
         return (self.bundle, *self.presentations, *self.credentials)
 
 
-def _manifest_check(results: Sequence[ManifestResult]) -> Check:
+@dataclass(frozen=True, slots=True)
+class SignerResult:
+    """What the manifest's holder proof showed: the outcome, why, and the signer's DID."""
+
+    status: CheckStatus
+    detail: str
+    signer: str | None = None
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+def _holder_of(document: JSONObject) -> str | None:
+    holder = document.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) and holder else None
+
+
+def verify_manifest_signer(
+    manifest: JSONObject,
+    *,
+    presentations: Mapping[str, JSONObject],
+    options: VerifyOptions,
+) -> SignerResult:
+    """Check the manifest's one holder proof, and that its signer is the manifest's ``holder``
+    and the ``holder`` of every presentation in ``presentations`` (file name -> document).
+
+    The presentations' own proofs are checked by the engine (bound to their holder); this ties
+    the manifest, and so the page and QR images it hashes, to that same holder.
+    """
+    proofs = dataintegrity.proofs_of(manifest)
+    if not proofs:
+        return SignerResult(
+            CheckStatus.FAIL,
+            "manifest.json carries no holder proof, so its hashes prove nothing: anyone could "
+            "have rewritten the page or a QR image and recomputed them",
+        )
+    if len(proofs) != 1:
+        return SignerResult(
+            CheckStatus.FAIL, f"manifest.json carries {len(proofs)} proofs; expected one"
+        )
+    proof = proofs[0]
+    suite = dataintegrity.suite_of(proof) if isinstance(proof, dict) else None
+    if suite != MANIFEST_SUITE:
+        return SignerResult(
+            CheckStatus.FAIL, f"manifest.json's proof is {suite!r}, expected {MANIFEST_SUITE}"
+        )
+
+    def resolve(vm: str) -> ResolvedKey:
+        return resolve_verification_method(vm, fetcher=options.fetcher)
+
+    try:
+        (outcome,) = dataintegrity.verify_proofs(
+            manifest,
+            resolve=resolve,
+            now=options.now,
+            loader=options.loader,
+            expected_purpose=MANIFEST_PROOF_PURPOSE,
+        )
+    except BadInput as exc:
+        return SignerResult(CheckStatus.FAIL, f"manifest.json's holder proof: {exc.message}")
+    inputs = outcome.inputs
+    if outcome.status is not CheckStatus.PASS or outcome.key is None:
+        status = CheckStatus.FAIL if outcome.status is CheckStatus.PASS else outcome.status
+        return SignerResult(status, f"manifest.json's holder proof: {outcome.detail}", None, inputs)
+    key = outcome.key
+    signer = key.controller
+    if key.purposes is not None and MANIFEST_PROOF_PURPOSE not in key.purposes:
+        return SignerResult(
+            CheckStatus.FAIL,
+            f"manifest.json is signed with {key.verification_method}, which {signer} does not "
+            f"list for {MANIFEST_PROOF_PURPOSE}",
+            signer,
+            inputs,
+        )
+    named = _holder_of(manifest)
+    if named != signer:
+        return SignerResult(
+            CheckStatus.FAIL,
+            f"manifest.json names {named!r} as holder but is signed by {signer}",
+            signer,
+            inputs,
+        )
+    for name, document in presentations.items():
+        holder = _holder_of(document)
+        if holder != signer:
+            return SignerResult(
+                CheckStatus.FAIL,
+                f"{name} is held by {holder!r}, but manifest.json is signed by {signer}",
+                signer,
+                inputs,
+            )
+    return SignerResult(
+        CheckStatus.PASS, f"signed by the holder {signer} ({MANIFEST_SUITE})", signer, inputs
+    )
+
+
+def _manifest_check(results: Sequence[ManifestResult], signer: SignerResult) -> Check:
     problems = [r for r in results if not r.ok]
-    inputs = tuple((r.path, f"{r.status}: {r.detail}") for r in results)
-    if not problems:
-        return Check("manifest", CheckStatus.PASS, f"{len(results)} files match", inputs)
-    shown = "; ".join(f"{r.path} {r.status}" for r in problems[:5])
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return Check("manifest", CheckStatus.FAIL, f"{shown}{more}", inputs)
+    inputs = (
+        *signer.inputs,
+        *((r.path, f"{r.status}: {r.detail}") for r in results),
+    )
+    details: list[str] = []
+    if signer.status is not CheckStatus.PASS:
+        details.append(signer.detail)
+    if problems:
+        shown = "; ".join(f"{r.path} {r.status}" for r in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        details.append(f"{shown}{more}")
+    status = CheckStatus.FAIL if problems else signer.status
+    if status is CheckStatus.PASS:
+        return Check("manifest", status, f"{len(results)} files match; {signer.detail}", inputs)
+    return Check("manifest", status, "; ".join(details), inputs)
 
 
 def _json_file(contents: BundleContents, name: str) -> JSONObject:
@@ -523,16 +661,18 @@ def verify_bundle(data: bytes, *, source: str, options: VerifyOptions) -> Bundle
     checks = [Check("format", CheckStatus.PASS, "a credwallet bundle, read safely")]
     if contents.manifest is None:
         raise BadInput(f"{source} is a zip but not a credwallet bundle (no manifest.json)")
-    checks.append(_manifest_check(check_manifest(contents)))
     manifest = contents.manifest
 
     names = manifest.get("presentations")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise BadInput("the bundle manifest's presentations list is malformed")
+    documents = {name: _json_file(contents, name) for name in names}
+    signer = verify_manifest_signer(manifest, presentations=documents, options=options)
+    checks.append(_manifest_check(check_manifest(contents), signer))
+
     embedded: dict[str, list[object]] = {}
     vp_reports: list[VerificationReport] = []
-    for name in names:
-        document = _json_file(contents, name)
+    for name, document in documents.items():
         vp_report, _inner = verify_presentation(
             document, source=f"{source}!{name}", options=options
         )

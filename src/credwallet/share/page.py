@@ -257,8 +257,9 @@ def render_index(
 <section class="how">
 <h2>How to check these credentials</h2>
 <p>This page is a summary made by the holder's wallet; the statuses are those found when the
-bundle was made. The proof is in the files next to it: <code>presentation.json</code> is signed
-by the holder's key above, and every credential keeps its issuer's own signature. To check
+bundle was made. The proof is in the files next to it: <code>presentation.json</code> and
+<code>manifest.json</code> (which holds the hash of every file, this page's too) are signed by
+the holder's key above, and every credential keeps its issuer's own signature. To check
 everything yourself, run <code>credwallet verify bundle.zip</code>, or give
 <code>presentation.json</code> to any W3C Verifiable Credentials verifier.</p>
 </section>

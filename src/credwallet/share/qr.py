@@ -34,6 +34,8 @@ from credwallet.errors import BadInput, LimitExceeded
 from credwallet.share.base45 import ALPHABET, b45decode, b45encode
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     from qrcode.main import QRCode
 
 __all__ = [
@@ -47,11 +49,14 @@ __all__ = [
     "decode_texts",
     "encode_credential",
     "encode_link",
+    "looks_like_svg",
     "qr_matrix",
     "read_qr_images",
+    "read_qr_svg",
     "render_png",
     "render_png_sheet",
     "render_svg",
+    "render_svg_sheet",
     "render_terminal",
     "scan",
     "symbol_version",
@@ -301,29 +306,53 @@ def render_png_sheet(
     return _png_from_rows(_scaled(grid, scale))
 
 
+def _svg_runs(matrix: list[list[bool]], left: int = 0, top: int = 0) -> Iterable[str]:
+    """Each horizontal run of dark modules as a closed unit-high rectangle of path data."""
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                yield f"M{left + start} {top + y}h{x - start}v1h-{x - start}z"
+            else:
+                x += 1
+
+
+def _svg_document(width: int, height: int, runs: Iterable[str], module_px: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * module_px}" '
+        f'height="{height * module_px}" viewBox="0 0 {width} {height}" '
+        'shape-rendering="crispEdges">'
+        f'<rect width="{width}" height="{height}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>\n'
+    )
+
+
 def render_svg(text: str, level: ErrorLevel = "M", *, module_px: int = 8) -> str:
     """One symbol as a standalone SVG: one path of unit squares, crisp at any size."""
     matrix = qr_matrix(text, level)
-    size = len(matrix)
+    return _svg_document(len(matrix), len(matrix), _svg_runs(matrix), module_px)
+
+
+def render_svg_sheet(
+    texts: Sequence[str], level: ErrorLevel = "M", *, module_px: int = 6, columns: int = 2
+) -> str:
+    """Several symbols (the parts of one credential) side by side in one SVG, row by row,
+    laid out like :func:`render_png_sheet`."""
+    if not texts:
+        raise BadInput("no QR texts to render")
+    matrices = [qr_matrix(t, level) for t in texts]
+    cell = max(len(m) for m in matrices)
+    columns = max(1, min(columns, len(matrices)))
+    rows_of_cells = -(-len(matrices) // columns)
     runs: list[str] = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if row[x]:
-                start = x
-                while x < size and row[x]:
-                    x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    pixels = size * module_px
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pixels}" height="{pixels}" '
-        f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="#000" d="{"".join(runs)}"/></svg>\n'
-    )
+    for position, matrix in enumerate(matrices):
+        top, left = (position // columns) * cell, (position % columns) * cell
+        runs.extend(_svg_runs(matrix, left, top))
+    return _svg_document(cell * columns, cell * rows_of_cells, runs, module_px)
 
 
 def render_terminal(text: str, level: ErrorLevel = "M", *, invert: bool = False) -> str:
@@ -389,38 +418,260 @@ def _png_from_rows(rows: list[list[bool]]) -> bytes:
 
 def read_qr_images(images: Iterable[bytes]) -> list[str]:
     """The texts of every QR symbol found in the given raster images (PNG, JPEG, GIF, ...)."""
+    texts: list[str] = []
+    for number, data in enumerate(images, start=1):
+        texts += _read_raster(number, data)
+    return texts
+
+
+def _read_raster(number: int, data: bytes) -> list[str]:
+    """The QR texts of one raster image (the ``number``-th given); BadInput if it has none."""
     # A native decoder and an imaging library: only reading QR images needs them.
     import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
-    texts: list[str] = []
-    for number, data in enumerate(images, start=1):
-        try:
-            with warnings.catch_warnings():
-                # Our own pixel cap below decides; Pillow's bomb warning would only duplicate it.
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                with Image.open(io.BytesIO(data)) as image:
-                    width, height = image.size
-                    if width * height > MAX_IMAGE_PIXELS:
-                        raise LimitExceeded(f"image {number} is too large to scan for QR codes")
-                    grey = image.convert("L")
-        except LimitExceeded:
-            raise
-        except Image.DecompressionBombError:
-            raise LimitExceeded(f"image {number} is too large to scan for QR codes") from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            raise BadInput(f"image {number} is not a readable raster image") from None
-        except Exception:  # decoders of hostile images fail in many ways: all are bad input
-            raise BadInput(f"image {number} is not a readable raster image") from None
-        found = zxingcpp.read_barcodes(
-            grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-        )
-        if not found:
-            raise BadInput(f"no QR code found in image {number}")
-        texts.extend(str(code.text) for code in found)
-    return texts
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel cap below decides; Pillow's bomb warning would only duplicate it.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise LimitExceeded(f"image {number} is too large to scan for QR codes")
+                grey = image.convert("L")
+    except LimitExceeded:
+        raise
+    except Image.DecompressionBombError:
+        raise LimitExceeded(f"image {number} is too large to scan for QR codes") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise BadInput(f"image {number} is not a readable raster image") from None
+    except Exception:  # decoders of hostile images fail in many ways: all are bad input
+        raise BadInput(f"image {number} is not a readable raster image") from None
+    found = zxingcpp.read_barcodes(
+        grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
+    if not found:
+        raise BadInput(f"no QR code found in image {number}")
+    return [str(code.text) for code in found]
+
+
+# -- reading SVG QR codes ----------------------------------------------------------------------
+
+MAX_SVG_BYTES = 8 * 1024 * 1024
+MAX_SVG_MODULES = MAX_IMAGE_PIXELS // 16  # canvas cells; each is drawn 4x4 pixels for zxing
+_SVG_SCALE = 4
+_SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+_NOT_DRAWN = frozenset({"title", "desc", "metadata", "defs", "style"})
+_PATH_TOKEN = re.compile(r"\s*(?:([MmHhVvZz])|(-?\d+(?:\.\d+)?))\s*,?")
+_TRANSLATE = re.compile(r"\s*translate\(\s*(-?\d+)(?:\s*[,\s]\s*(-?\d+))?\s*\)\s*")
+_INTEGER = re.compile(r"-?\d+(?:\.0+)?")
+
+
+class _NotOurs(Exception):
+    """The SVG is not a drawing credwallet writes: it holds no code this reader can see."""
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """True when ``data`` starts like an SVG document: markup with an ``<svg`` root near the top."""
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:4096]
+    return head.startswith(b"<") and (b"<svg" in head or b":svg" in head)
+
+
+def _integer(value: str | None) -> int:
+    if value is None or not _INTEGER.fullmatch(value.strip()):
+        raise _NotOurs
+    return int(float(value))
+
+
+def _dark(fill: str | None) -> bool | None:
+    """True for a dark fill, False for a light one, None for no paint (SVG's default is black)."""
+    if fill is None:
+        return True
+    colour = fill.strip().lower()
+    if colour == "none":
+        return None
+    named = {"black": True, "white": False}
+    if colour in named:
+        return named[colour]
+    if re.fullmatch(r"#[0-9a-f]{3}|#[0-9a-f]{6}", colour):
+        digits = colour[1:]
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+        return 0.299 * red + 0.587 * green + 0.114 * blue < 128
+    raise _NotOurs
+
+
+def _path_rectangles(d: str) -> Iterable[tuple[int, int, int, int]]:
+    """The rectangles (x, y, width, height) of a path made only of closed axis-aligned
+    rectangles (M, then h/v/H/V moves, then z), the shape credwallet draws module runs with."""
+    position = 0
+    x = y = 0
+    corners: list[tuple[int, int]] = []
+
+    def number() -> int:
+        nonlocal position
+        match = _PATH_TOKEN.match(d, position)
+        if match is None or match[2] is None:
+            raise _NotOurs
+        position = match.end()
+        return _integer(match[2])
+
+    while position < len(d):
+        match = _PATH_TOKEN.match(d, position)
+        if match is None or match[1] is None:
+            if d[position:].strip():
+                raise _NotOurs
+            break
+        position = match.end()
+        command = match[1]
+        if command in "Mm":
+            if corners:
+                raise _NotOurs  # an unclosed subpath
+            dx, dy = number(), number()
+            x, y = (x + dx, y + dy) if command == "m" else (dx, dy)
+            corners = [(x, y)]
+        elif command in "HhVv":
+            if not corners:
+                raise _NotOurs
+            value = number()
+            if command == "H":
+                x = value
+            elif command == "h":
+                x += value
+            elif command == "V":
+                y = value
+            else:
+                y += value
+            corners.append((x, y))
+            if len(corners) > 5:  # a rectangle has four corners (five if it returns to the first)
+                raise _NotOurs
+        else:  # Z / z: the subpath must have traced exactly the corners of a rectangle
+            xs, ys = {cx for cx, _ in corners}, {cy for _, cy in corners}
+            if len(xs) != 2 or len(ys) != 2 or set(corners) != {(a, b) for a in xs for b in ys}:
+                raise _NotOurs
+            x, y = corners[0]
+            yield min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+            corners = []
+    if corners:
+        raise _NotOurs
+
+
+class _Canvas:
+    """A module grid, light by default, painted with rectangles in document order."""
+
+    def __init__(self, width: int, height: int) -> None:
+        if width <= 0 or height <= 0 or width * height > MAX_SVG_MODULES:
+            raise _NotOurs
+        self.width, self.height = width, height
+        self.cells = bytearray(b"\xff" * (width * height))
+        self.budget = 4 * width * height  # an honest drawing paints each cell about twice
+
+    def paint(self, x: int, y: int, width: int, height: int, dark: bool) -> None:
+        if width < 0 or height < 0 or x < 0 or y < 0:
+            raise _NotOurs
+        if x + width > self.width or y + height > self.height:
+            raise _NotOurs
+        self.budget -= width * height
+        if self.budget < 0:
+            raise _NotOurs
+        value = b"\x00" if dark else b"\xff"
+        run = value * width
+        for row in range(y, y + height):
+            start = row * self.width + x
+            self.cells[start : start + width] = run
+
+
+def _draw(element: Element, canvas: _Canvas, origin: tuple[int, int], fill: str | None) -> None:
+    name = str(element.tag).removeprefix(_SVG_NAMESPACE)
+    if name in _NOT_DRAWN:
+        return
+    transform = element.get("transform")
+    left, top = origin
+    if transform is not None:
+        moved = _TRANSLATE.fullmatch(transform)
+        if moved is None:
+            raise _NotOurs
+        left, top = left + int(moved[1]), top + int(moved[2] or 0)
+    fill = element.get("fill", fill)
+    if name == "rect":
+        dark = _dark(fill)
+        width, height = _integer(element.get("width")), _integer(element.get("height"))
+        x, y = _integer(element.get("x", "0")), _integer(element.get("y", "0"))
+        if dark is not None:
+            canvas.paint(left + x, top + y, width, height, dark)
+    elif name == "path":
+        dark = _dark(fill)
+        for x, y, width, height in _path_rectangles(element.get("d", "")):
+            if dark is not None:
+                canvas.paint(left + x, top + y, width, height, dark)
+    elif name == "g":
+        for child in element:
+            _draw(child, canvas, (left, top), fill)
+    else:
+        raise _NotOurs  # circles, text, images, ...: some other picture
+
+
+def _svg_canvas(data: bytes) -> _Canvas:
+    """The SVG's module grid: its viewBox in integer units, painted with its rects and paths."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        # No DTD, no entity, no external reference is ever resolved.
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, ParseError, ValueError, LookupError):
+        raise _NotOurs from None
+    if root.tag != _SVG_NAMESPACE + "svg":
+        raise _NotOurs
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) != 4:
+        raise _NotOurs
+    min_x, min_y, width, height = (_integer(v) for v in box)
+    canvas = _Canvas(width, height)
+    for child in root:
+        _draw(child, canvas, (-min_x, -min_y), root.get("fill"))
+    return canvas
+
+
+def read_qr_svg(data: bytes) -> list[str]:
+    """The texts of the QR symbols in an SVG credwallet drew (:func:`render_svg`, sheets too).
+
+    The SVG is parsed with defusedxml (no DTD or entity is ever resolved) and its module grid
+    rebuilt from its rectangles (``rect`` elements and ``path`` runs of unit squares, inside
+    ``g`` translations), then rasterised and decoded with zxing-cpp like any image. An SVG that
+    is no such drawing (curves, text, embedded images, non-integer units: a logo, a photo)
+    holds no code this reader can see, and gives an empty list rather than an error.
+    """
+    if len(data) > MAX_SVG_BYTES:
+        raise LimitExceeded(f"SVG over {MAX_SVG_BYTES} bytes: too large to scan for QR codes")
+    try:
+        canvas = _svg_canvas(data)
+    except _NotOurs:
+        return []
+    except RecursionError:  # groups nested thousands deep
+        return []
+    import zxingcpp
+    from PIL import Image
+
+    grid = Image.frombytes("L", (canvas.width, canvas.height), bytes(canvas.cells))
+    size = (canvas.width * _SVG_SCALE, canvas.height * _SVG_SCALE)
+    image = grid.resize(size, Image.Resampling.NEAREST)
+    found = zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
+    return [str(code.text) for code in found]
 
 
 def scan(images: Iterable[bytes], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> list[QrContent]:
-    """Read every QR code in the images and decode them (parts may be spread over images)."""
-    return decode_texts(read_qr_images(images), max_bytes=max_bytes)
+    """Read every QR code in the images and decode them (parts may be spread over images).
+
+    Raster images (PNG, JPEG, ...) must each hold a code; an SVG is read with
+    :func:`read_qr_svg`, and one that is no credwallet QR drawing contributes nothing.
+    """
+    texts: list[str] = []
+    for number, data in enumerate(images, start=1):
+        texts += read_qr_svg(data) if looks_like_svg(data) else _read_raster(number, data)
+    return decode_texts(texts, max_bytes=max_bytes)

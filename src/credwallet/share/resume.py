@@ -7,6 +7,12 @@ LinkedIn's "Add license or certification" link is de-facto, not documented (see
 credential lacks is left out, every value is percent-encoded, and ``certUrl`` is only ever a
 public http(s) URL (never a ``urn:uuid`` or any other identifier a browser cannot open).
 Dates are the credential's own: issue and expiry month and year, no time-zone shifting.
+
+What goes on a résumé (:func:`resume_items`): by default only credentials a reader can rely on.
+One whose verification failed for a reason other than its dates (forged, tampered, signed by the
+wrong key, revoked) is left out unless ``include_invalid``; an expired one stays, labelled.
+In the Markdown and HTML sections each credential appears once: under the first pathway it
+counts toward (in the order the wallet gives), otherwise under "Other credentials", by issuer.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ __all__ = [
     "linkedin_sheet",
     "markdown_section",
     "public_url",
+    "resume_items",
 ]
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
@@ -51,6 +58,8 @@ _FLAGGED = {
     ShareStatus.INVALID,
     ShareStatus.NOT_YET_VALID,
 }
+# Statuses that mean the credential is not genuine (or no longer stands): off a résumé by default.
+_NOT_GENUINE = {ShareStatus.INVALID, ShareStatus.REVOKED}
 
 
 def clean_text(text: str | None) -> str | None:
@@ -67,6 +76,21 @@ def public_url(credential: Credential) -> str | None:
     if url and url.startswith(("https://", "http://")) and not any(c.isspace() for c in url):
         return url
     return None
+
+
+def resume_items(
+    items: Iterable[SharedItem], *, now: datetime, include_invalid: bool = False
+) -> list[SharedItem]:
+    """The items a résumé export shows, in the order given.
+
+    Without ``include_invalid``, credentials that failed verification for any reason other than
+    their dates (a bad proof or key, revoked) are dropped; expired and not-yet-valid ones stay,
+    and the Markdown and HTML sections label them.
+    """
+    chosen = list(items)
+    if include_invalid:
+        return chosen
+    return [item for item in chosen if share_status(item, now) not in _NOT_GENUINE]
 
 
 # -- LinkedIn ----------------------------------------------------------------------------------
@@ -210,8 +234,9 @@ def _grouped(
 ) -> list[tuple[str | None, list[tuple[str, list[_Line]]]]]:
     """[(pathway or None, [(issuer, lines)])]: pathways in first-seen order, issuers sorted.
 
-    A credential counting toward two pathways is listed under both; credentials outside every
-    pathway go last under "Other credentials" (or, if no credential has a pathway, ungrouped).
+    Each credential is listed once, under the first of its pathways (a résumé that lists one
+    course twice looks padded); credentials outside every pathway go last under "Other
+    credentials" (or, if no credential has a pathway, ungrouped by pathway).
     """
     any_pathway = any(item.pathway_names for item in items)
     order: list[str | None] = []
@@ -228,17 +253,16 @@ def _grouped(
             cert_id=clean_text(credential.credential_id),
             flag=status.label if status in _FLAGGED else None,
         )
-        pathways: list[str | None] = [
-            clean_text(p) or "(unnamed pathway)" for p in item.pathway_names
-        ]
-        if not pathways:
-            pathways = [OTHER_GROUP if any_pathway else None]
+        pathway: str | None
+        if item.pathway_names:
+            pathway = clean_text(item.pathway_names[0]) or "(unnamed pathway)"
+        else:
+            pathway = OTHER_GROUP if any_pathway else None
         issuer = clean_text(credential.issuer.name) or "Unknown issuer"
-        for pathway in dict.fromkeys(pathways):
-            if pathway not in groups:
-                order.append(pathway)
-                groups[pathway] = {}
-            groups[pathway].setdefault(issuer, []).append(line)
+        if pathway not in groups:
+            order.append(pathway)
+            groups[pathway] = {}
+        groups[pathway].setdefault(issuer, []).append(line)
     if OTHER_GROUP in order:  # keep "Other credentials" after the real pathways
         order.remove(OTHER_GROUP)
         order.append(OTHER_GROUP)
@@ -257,10 +281,17 @@ def _md_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
-def markdown_section(items: Sequence[SharedItem], *, now: datetime) -> str:
-    """A Markdown "Licenses & certifications" section grouped by pathway, then issuer."""
+def markdown_section(
+    items: Sequence[SharedItem], *, now: datetime, include_invalid: bool = False
+) -> str:
+    """A Markdown "Licenses & certifications" section grouped by pathway, then issuer.
+
+    Credentials that failed verification are left out unless ``include_invalid`` (see
+    :func:`resume_items`).
+    """
+    shown = resume_items(items, now=now, include_invalid=include_invalid)
     out = [f"## {SECTION_TITLE}", ""]
-    for pathway, issuers in _grouped(items, now):
+    for pathway, issuers in _grouped(shown, now):
         if pathway is not None:
             out += [f"### {_md(pathway)}", ""]
         heading = "####" if pathway is not None else "###"
@@ -283,14 +314,21 @@ def markdown_section(items: Sequence[SharedItem], *, now: datetime) -> str:
     return "\n".join(out)
 
 
-def html_section(items: Sequence[SharedItem], *, now: datetime) -> str:
-    """An HTML "Licenses & certifications" section (a fragment), grouped by pathway, then issuer."""
+def html_section(
+    items: Sequence[SharedItem], *, now: datetime, include_invalid: bool = False
+) -> str:
+    """An HTML "Licenses & certifications" section (a fragment), grouped by pathway, then issuer.
+
+    Credentials that failed verification are left out unless ``include_invalid`` (see
+    :func:`resume_items`).
+    """
+    shown = resume_items(items, now=now, include_invalid=include_invalid)
 
     def esc(text: str) -> str:
         return html.escape(text, quote=True)
 
     out = ['<section class="licenses-certifications">', f"<h2>{esc(SECTION_TITLE)}</h2>"]
-    for pathway, issuers in _grouped(items, now):
+    for pathway, issuers in _grouped(shown, now):
         if pathway is not None:
             out.append(f"<h3>{esc(pathway)}</h3>")
         heading = "h4" if pathway is not None else "h3"
