@@ -6,6 +6,7 @@ named outcome, and the intact one also opens with the real `age` program (in tes
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -93,6 +94,17 @@ def _header_end(data: bytes) -> int:
     return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
 
 
+def _flip_header_mac(data: bytes) -> bytes:
+    """Change one bit of the header MAC itself (not of its base64 text, which could turn a
+    character into one outside the alphabet: a different, earlier failure)."""
+    start = data.index(b"\n--- ") + 5
+    end = data.index(b"\n", start)
+    mac = bytearray(base64.b64decode(data[start:end] + b"="))
+    mac[0] ^= 0x01
+    encoded = base64.b64encode(bytes(mac)).rstrip(b"=")
+    return data[:start] + encoded + data[end:]
+
+
 def _flip(data: bytes, index: int) -> bytes:
     changed = bytearray(data)
     changed[index] ^= 0x01
@@ -103,7 +115,7 @@ OUTCOMES: dict[str, tuple[Callable[[bytes], bytes], str, type[Exception], ExitCo
     "wrong-pass": (lambda d: d, "not the passphrase", AgeWrongPassphrase, ExitCode.WALLET),
     "truncated": (lambda d: d[: len(d) // 2], PASSPHRASE, AgePayloadError, ExitCode.BAD_INPUT),
     "bad-header-mac": (
-        lambda d: _flip(d, _header_end(d) - 3),
+        _flip_header_mac,
         PASSPHRASE,
         AgeHeaderMacError,
         ExitCode.BAD_INPUT,
