@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from support import CONTEXTS, EXTERNAL
+
+# Properties must not fail because a shared 2-core machine was slow for a moment (deadline,
+# too_slow), and CI runs the same examples every time (derandomize) so that a red run is a
+# real regression that can be reproduced, not luck.
+settings.register_profile("default", deadline=None)
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(autouse=True)
