@@ -64,6 +64,25 @@ class TestShareCommands:
         report, _inner = verify_presentation(document, source="vp", options=options)
         assert report.status is ReportStatus.VALID
 
+    def test_verify_binds_challenge_and_domain(  # type: ignore[no-untyped-def]
+        self, run, tmp_path: Path
+    ) -> None:
+        """verify --challenge/--domain accepts the bound presentation and refuses a replay."""
+        known = ids(run)
+        target = tmp_path / "vp.json"
+        made = run(
+            "share", "presentation", known["Text analysis"], "-o", str(target),
+            "--challenge", "nonce-42", "--domain", "jobs.example", "--suite", "eddsa-jcs-2022",
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
+        right = run(
+            "verify", str(target), "--challenge", "nonce-42", "--domain", "jobs.example", "--json"
+        )
+        assert json.loads(right.stdout)[0]["status"] == "valid", right.output
+        replay = run("verify", str(target), "--challenge", "another", "--json")
+        assert replay.exit_code == 3
+        assert json.loads(replay.stdout)[0]["status"] == "invalid"
+
     def test_bundle(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
         """share bundle writes a zip that verifies with no wallet; --only-valid drops expired."""
         known = ids(run)

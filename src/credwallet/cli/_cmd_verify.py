@@ -97,6 +97,13 @@ def verify(
         bool, typer.Option("--all", help="Every credential in the wallet.")
     ] = False,
     now: NowOption = None,
+    challenge: Annotated[
+        str | None,
+        typer.Option(help="A presentation must be bound to this challenge (your nonce)."),
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option(help="A presentation must be bound to this domain.")
+    ] = None,
     offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
@@ -114,7 +121,9 @@ def verify(
     if files:
         from credwallet.wallet.verifying import verify_paths
 
-        pairs += verify_paths(files, offline=state.offline, now=when)
+        pairs += verify_paths(
+            files, offline=state.offline, now=when, challenge=challenge, domain=domain
+        )
     if ids or all_stored:
         pairs += [(r, None) for r in _verify_stored(state, ids, when)]
     reports = [r for r, _ in pairs]

@@ -62,7 +62,10 @@ def make_options(
     identities: Sequence[str],
     offline: bool,
     now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> VerifyOptions:
+    """``challenge``/``domain``: what a presentation's holder proof must be bound to."""
     from credwallet.verify.engine import VerifyOptions
 
     return VerifyOptions(
@@ -71,6 +74,8 @@ def make_options(
         loader=_loader(fetcher),
         identities=tuple(identities),
         offline=offline,
+        challenge=challenge,
+        domain=domain,
     )
 
 
@@ -147,13 +152,27 @@ def _presentation(data: bytes) -> tuple[str, Any] | None:
 
 
 def verify_data(
-    name: str, data: bytes, *, fetcher: Fetcher, offline: bool, now: datetime
+    name: str,
+    data: bytes,
+    *,
+    fetcher: Fetcher,
+    offline: bool,
+    now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> list[tuple[VerificationReport, CredwalletError | None]]:
     """Verify whatever one input holds: a credential, a presentation, a bundle or QR codes."""
     from credwallet.formats import parse_all
     from credwallet.share.bundle import looks_like_zip
 
-    options = make_options(fetcher=fetcher, identities=(), offline=offline, now=now)
+    options = make_options(
+        fetcher=fetcher,
+        identities=(),
+        offline=offline,
+        now=now,
+        challenge=challenge,
+        domain=domain,
+    )
     try:
         if looks_like_zip(data):
             from credwallet.share.bundle import verify_bundle
@@ -221,12 +240,18 @@ def qr_credentials(images: Sequence[bytes], *, fetcher: Fetcher, offline: bool) 
 
 
 def verify_paths(
-    names: Sequence[str], *, offline: bool, now: datetime
+    names: Sequence[str],
+    *,
+    offline: bool,
+    now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> list[tuple[VerificationReport, CredwalletError | None]]:
     """Verify files, folders, bundles, QR images and standard input with no wallet."""
     from credwallet.wallet.sources import SourceFailure, expand_sources
 
     fetcher = wallet_free_fetcher(offline=offline)
+    bound = {"challenge": challenge, "domain": domain}
     results: list[tuple[VerificationReport, CredwalletError | None]] = []
     for item in expand_sources(list(names)):
         if isinstance(item, str):
@@ -235,11 +260,15 @@ def verify_paths(
             except CredwalletError as exc:
                 results.append((unreadable_report(item, exc, now), exc))
                 continue
-            results += verify_data(item, fetched.body, fetcher=fetcher, offline=offline, now=now)
+            results += verify_data(
+                item, fetched.body, fetcher=fetcher, offline=offline, now=now, **bound
+            )
         elif isinstance(item, SourceFailure):
             results.append((unreadable_report(item.name, item.error, now), item.error))
         else:
-            found = verify_data(item.name, item.data, fetcher=fetcher, offline=offline, now=now)
+            found = verify_data(
+                item.name, item.data, fetcher=fetcher, offline=offline, now=now, **bound
+            )
             if item.found_in_folder and any(isinstance(e, NotACredential) for _, e in found):
                 continue  # a README or a logo beside the badges: skipped, as `import` does
             results += found
