@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from credwallet.models import Alignment, JSONObject, Party
+from credwallet.models import Alignment, Evidence, JSONObject, Party
 
 _PREFERRED_LANGUAGES = ("en", "en-US", "en-GB")
 
@@ -127,3 +127,21 @@ def party(value: Any) -> Party:
         email=text(profile.get("email")),
         image=ref(profile.get("image")),
     )
+
+
+def evidence(value: Any) -> tuple[Evidence, ...]:
+    """OB 2.0 / OB 3.0 evidence: ids (strings) or evidence objects."""
+    result = []
+    for entry in items(value):
+        if isinstance(entry, str):
+            result.append(Evidence(id=entry))
+        elif isinstance(entry, dict):
+            result.append(
+                Evidence(
+                    id=ref(entry.get("id")),
+                    name=text(entry.get("name")),
+                    description=text(entry.get("description")),
+                    narrative=text(entry.get("narrative")),
+                )
+            )
+    return tuple(result)

@@ -15,7 +15,6 @@ from credwallet.models import (
     Container,
     Credential,
     CredentialFormat,
-    Evidence,
     JSONObject,
     Party,
     Recipient,
@@ -79,7 +78,7 @@ def from_assertion(
         tags=achievement.tags,
         issued=parse_datetime(document.get("issuedOn")),
         valid_until=parse_datetime(document.get("expires")),
-        evidence=_evidence(document.get("evidence")),
+        evidence=v.evidence(document.get("evidence")),
         public_url=_public_url(document, identifier, jws),
         jws=jws,
         types=v.types(document) or ("Assertion",),
@@ -142,23 +141,6 @@ def _subject(document: JSONObject) -> Party:
         only = recipients[0]
         return Party(id=only.identity, email=only.identity if only.type == "email" else None)
     return Party()
-
-
-def _evidence(value: Any) -> tuple[Evidence, ...]:
-    result = []
-    for entry in v.items(value):
-        if isinstance(entry, str):
-            result.append(Evidence(id=entry))
-        elif isinstance(entry, dict):
-            result.append(
-                Evidence(
-                    id=v.ref(entry.get("id")),
-                    name=v.text(entry.get("name")),
-                    description=v.text(entry.get("description")),
-                    narrative=v.text(entry.get("narrative")),
-                )
-            )
-    return tuple(result)
 
 
 def _public_url(document: JSONObject, identifier: str | None, jws: str | None) -> str | None:

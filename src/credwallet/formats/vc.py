@@ -16,7 +16,6 @@ from credwallet.models import (
     Container,
     Credential,
     CredentialFormat,
-    Evidence,
     JSONObject,
     Recipient,
 )
@@ -76,7 +75,7 @@ def from_credential(
         valid_from=valid_from,
         valid_until=parse_datetime(document.get("validUntil"))
         or parse_datetime(document.get("expirationDate")),
-        evidence=_evidence(document.get("evidence")),
+        evidence=v.evidence(document.get("evidence")),
         credits_earned=v.number(subject.get("creditsEarned")),
         public_url=_public_url(document, identifier),
         jws=jws,
@@ -131,23 +130,6 @@ def _recipients(subject: JSONObject) -> tuple[Recipient, ...]:
                 salt=v.text(entry.get("salt")),
             )
         )
-    return tuple(result)
-
-
-def _evidence(value: Any) -> tuple[Evidence, ...]:
-    result = []
-    for entry in v.items(value):
-        if isinstance(entry, str):
-            result.append(Evidence(id=entry))
-        elif isinstance(entry, dict):
-            result.append(
-                Evidence(
-                    id=v.ref(entry.get("id")),
-                    name=v.text(entry.get("name")),
-                    description=v.text(entry.get("description")),
-                    narrative=v.text(entry.get("narrative")),
-                )
-            )
     return tuple(result)
 
 
