@@ -145,3 +145,10 @@ def evidence(value: Any) -> tuple[Evidence, ...]:
                 )
             )
     return tuple(result)
+
+
+def criteria(value: Any) -> tuple[str | None, str | None]:
+    """(what to show, the criteria URL if any): a narrative wins over a bare criteria URL."""
+    url = ref(value)
+    narrative = text(obj(value).get("narrative"))
+    return narrative or url, url if is_http_url(url) else None

@@ -89,15 +89,13 @@ def _achievement(badge_value: Any) -> Achievement:
     if isinstance(badge_value, str):  # a URL-only BadgeClass reference
         return Achievement(id=badge_value)
     badge = v.obj(badge_value)
-    criteria_value = badge.get("criteria")
-    criteria_url = v.ref(criteria_value)
-    narrative = v.text(v.obj(criteria_value).get("narrative"))
+    shown, criteria_url = v.criteria(badge.get("criteria"))
     return Achievement(
         id=v.ref(badge.get("id")),
         name=v.text(badge.get("name")),
         description=v.text(badge.get("description")),
-        criteria=narrative or criteria_url,
-        criteria_url=criteria_url if v.is_http_url(criteria_url) else None,
+        criteria=shown,
+        criteria_url=criteria_url,
         image=v.ref(badge.get("image")),
         achievement_type=v.text(badge.get("achievementType")),
         alignments=tuple(

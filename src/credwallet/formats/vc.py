@@ -88,15 +88,13 @@ def _achievement(value: Any) -> Achievement | None:
         return Achievement(id=value)
     if not isinstance(value, dict):
         return None
-    criteria = value.get("criteria")
-    criteria_url = v.ref(criteria)
-    narrative = v.text(v.obj(criteria).get("narrative"))
+    shown, criteria_url = v.criteria(value.get("criteria"))
     return Achievement(
         id=v.ref(value.get("id")),
         name=v.text(value.get("name")),
         description=v.text(value.get("description")),
-        criteria=narrative or criteria_url,
-        criteria_url=criteria_url if v.is_http_url(criteria_url) else None,
+        criteria=shown,
+        criteria_url=criteria_url,
         image=v.ref(value.get("image")),
         achievement_type=v.text(value.get("achievementType")),
         alignments=tuple(
