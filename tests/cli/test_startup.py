@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from credwallet.cli._app import app
+from credwallet.cli._commands import COMMANDS
+from credwallet.cli._lazy import load_command
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -32,3 +41,53 @@ class TestImportCost:
         )
         loaded = set(out.stdout.split("MODULES", 1)[1].split())
         assert not loaded & {"pyld", "qrcode", "zxingcpp", "cryptography"}
+
+    def test_help_loads_no_command_module(self) -> None:
+        """`credwallet --help` lists every command without importing the wallet or the store."""
+        code = (
+            "import sys\n"
+            "from credwallet.cli import main\n"
+            "sys.argv = ['credwallet', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        help_text, modules = out.stdout.split("MODULES", 1)
+        loaded = set(modules.split())
+        assert not {m for m in loaded if m.startswith(("credwallet.wallet", "credwallet.store"))}
+        assert "importlib.metadata" not in loaded
+        for name in COMMANDS:
+            assert f" {name} " in help_text
+
+
+class TestCommandTable:
+    """The table that `--help` reads agrees with the commands the modules really register."""
+
+    def test_each_summary_is_the_commands_own_first_help_line(self) -> None:
+        for name, (_module, summary) in COMMANDS.items():
+            command = load_command(name)
+            assert command.name == name
+            assert (command.help or "").strip().splitlines()[0] == summary, name
+
+    def test_every_registered_command_is_in_the_table(self) -> None:
+        for module_name in {module for module, _summary in COMMANDS.values()}:
+            module = importlib.import_module(f"credwallet.cli.{module_name}")
+            scratch = typer.Typer()
+            module.register(scratch)
+            registered = set(typer.main.get_group(scratch).commands)
+            in_table = {name for name, (module, _s) in COMMANDS.items() if module == module_name}
+            assert registered == in_table, module_name
+
+    def test_a_command_runs_through_its_lazy_entry(self) -> None:
+        """A command that was only a placeholder at start-up runs for real when named."""
+        example = Path(__file__).parents[2] / "examples" / "data-analytics-foundations.json"
+        result = CliRunner().invoke(app, ["--offline", "--json", "verify", str(example)])
+        assert result.exit_code == 0, result.output
+        assert '"status": "valid"' in result.output
+
+    def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(self) -> None:
+        result = CliRunner().invoke(app, ["shwo"])
+        assert result.exit_code == 2
+        assert "show" in result.output

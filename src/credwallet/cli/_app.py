@@ -8,26 +8,17 @@ from typing import Annotated
 
 import typer
 
-from credwallet import __version__
-from credwallet.cli import (
-    _cmd_backup,
-    _cmd_cache,
-    _cmd_demo,
-    _cmd_identity,
-    _cmd_import,
-    _cmd_setup,
-    _cmd_show,
-    _cmd_verify,
-    pathway,
-    share,
-)
-from credwallet.cli._errors import ErrorBoundary
+from credwallet.cli._lazy import LazyCommandGroup
 from credwallet.cli._state import AppState, default_home
 
 __all__ = ["app"]
 
+# The commands are not registered here: each is listed in `_commands.COMMANDS` (name, module,
+# summary) and its module is imported only when it runs. A new command: write its module with
+# `register(app)` and add one entry to that table.
+
 app = typer.Typer(
-    cls=ErrorBoundary,
+    cls=LazyCommandGroup,  # commands are imported when used: see _commands.py
     name="credwallet",
     help="A private, encrypted wallet for your badges and micro-credentials.",
     no_args_is_help=True,
@@ -39,6 +30,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from credwallet import __version__
+
         typer.echo(f"credwallet {__version__}")
         raise typer.Exit
 
@@ -86,18 +79,3 @@ def root(
         passphrase_file=passphrase_file,
         env_passphrase=env_passphrase,
     )
-
-
-for module in (
-    _cmd_setup,
-    _cmd_import,
-    _cmd_show,
-    _cmd_verify,
-    _cmd_identity,
-    pathway,
-    share,
-    _cmd_cache,
-    _cmd_backup,
-    _cmd_demo,
-):
-    module.register(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from typing import Any
 
@@ -31,6 +30,13 @@ def _print_error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _is_sqlite_error(exc: BaseException) -> bool:
+    # sqlite3 is looked up, not imported: a process that never opened the store cannot have
+    # raised one, and `credwallet --help` should not pay for loading it.
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+
+
 class ErrorBoundary(TyperGroup):
     """A TyperGroup that maps exceptions to exit codes (tests exercise it through the runner)."""
 
@@ -51,17 +57,15 @@ class ErrorBoundary(TyperGroup):
         except KeyboardInterrupt:
             _print_error("interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except sqlite3.Error as exc:
-            if _debug_requested(ctx):
-                raise
-            # A store error that escaped the store's own translation: the file is not healthy.
-            _print_error(f"wallet storage error ({type(exc).__name__}); run `credwallet check`")
-            raise typer.Exit(int(ExitCode.WALLET)) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise  # typer's own usage errors and exits keep their codes (2 for usage)
         except Exception as exc:
             if _debug_requested(ctx):
                 raise
+            if _is_sqlite_error(exc):
+                # A store error that escaped the store's own translation: the file is not healthy.
+                _print_error(f"wallet storage error ({type(exc).__name__}); run `credwallet check`")
+                raise typer.Exit(int(ExitCode.WALLET)) from None
             _print_error(
                 f"unexpected {type(exc).__name__}; this is a bug in credwallet. "
                 "Run again with --debug for the traceback"

@@ -7,7 +7,6 @@ terminal act on them. Rich markup is never parsed from data (markup is off on bo
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import unicodedata
@@ -110,6 +109,8 @@ class Output:
 
     def data(self, payload: Any) -> None:
         """Machine output: stable keys, UTF-8, one document on stdout."""
+        import json  # only --json output needs it; start-up stays light
+
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default)
         sys.stdout.write(_UNSAFE_IN_JSON.sub(_json_escape, text))
         sys.stdout.write("\n")

@@ -1,0 +1,68 @@
+"""The command table: every top-level command, where it lives, and its one-line summary.
+
+`credwallet --help` and shell completion of command names read only this table, so start-up
+imports no command module (and through them the wallet, the store and the verifiers). A
+command's module is imported when that command runs or shows its own help. A test checks that
+each summary here is the first line of the command's real help, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+__all__ = ["COMMANDS"]
+
+# name -> (module of credwallet.cli whose `register(app)` adds it, summary), in the order
+# `credwallet --help` lists them. Plain tuples: this module is on every start-up's path.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("_cmd_setup", "Create a new encrypted wallet and your holder key (Ed25519, did:key)."),
+    "passwd": (
+        "_cmd_setup",
+        "Change the wallet passphrase (records are not re-encrypted; sessions end).",
+    ),
+    "unlock": (
+        "_cmd_setup",
+        "Start a session: prints `export CREDWALLET_SESSION=...` for your shell.",
+    ),
+    "lock": ("_cmd_setup", "End the current unlock session (or all of them)."),
+    "whoami": ("_cmd_setup", "Print your holder DID (the identity that signs what you share)."),
+    "import": ("_cmd_import", "Import credentials, verifying each on the way in."),
+    "show": (
+        "_cmd_show",
+        "List credentials (with filters), or show one in full; then pathway progress.",
+    ),
+    "tag": ("_cmd_show", "Add tags to a credential."),
+    "untag": ("_cmd_show", "Remove tags from a credential."),
+    "verify": (
+        "_cmd_verify",
+        "Check signatures, issuer keys, expiry and revocation; say exactly why.",
+    ),
+    "explain": (
+        "_cmd_verify",
+        "Show every verification step with its inputs (keys, URLs, hashes, dates).",
+    ),
+    "check": (
+        "_cmd_verify",
+        "Health check for cron: re-verify all, report changes, expiring and unreachable.",
+    ),
+    "identity": ("_cmd_identity", "Your identities: recipient checks say which one a badge names."),
+    "pathway": (
+        "pathway",
+        "Stackable pathways: define or import them, see progress, know what comes next.",
+    ),
+    "share": (
+        "share",
+        "Share credentials: signed presentations, bundles, QR codes, résumé exports.",
+    ),
+    "cache": ("_cmd_cache", "Documents kept for offline verification."),
+    "backup": (
+        "_cmd_backup",
+        "Write every credential, tag, pathway, cached document and the holder key to one file.",
+    ),
+    "restore": (
+        "_cmd_backup",
+        "Restore a backup into an empty home, or merge it into the wallet with --merge.",
+    ),
+    "demo": (
+        "_cmd_demo",
+        "Create a throwaway wallet, import the example badges, verify and show them.",
+    ),
+}

@@ -1,0 +1,53 @@
+"""A command group that imports each command's module only when that command is used."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import typer
+from typer import _click as click
+from typer.core import TyperCommand
+
+from credwallet.cli._commands import COMMANDS
+from credwallet.cli._errors import ErrorBoundary
+
+__all__ = ["LazyCommandGroup"]
+
+
+class _Placeholder(TyperCommand):
+    """Stands for a command in help listings and name completion until it is needed."""
+
+    def __init__(self, name: str, summary: str) -> None:
+        super().__init__(name=name, help=summary, short_help=summary)
+
+
+def load_command(name: str) -> click.Command:
+    """The real click command for `name`, built from its module's `register(app)`."""
+    module_name = f"credwallet.cli.{COMMANDS[name][0]}"
+    module = importlib.import_module(module_name)
+    scratch = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    module.register(scratch)
+    group = typer.main.get_group(scratch)
+    command = group.commands.get(name)
+    if command is None:  # the table names a module that does not register the command
+        raise LookupError(f"{module_name} does not register {name!r}")
+    return command
+
+
+class LazyCommandGroup(ErrorBoundary):
+    """The root group: every command is a placeholder until it is resolved to run."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (_module, summary) in COMMANDS.items():
+            self.commands.setdefault(name, _Placeholder(name, summary))
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and isinstance(command, _Placeholder):
+            command = load_command(name)
+            self.commands[name] = command
+        return name, command, rest
