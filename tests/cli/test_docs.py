@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from typer.main import get_command
 
-from credwallet.cli._app import app
+from credwallet.cli._commands import COMMANDS as TABLE
+from credwallet.cli._lazy import load_command
 from support import REPO
 
 
 def _commands() -> list[tuple[str, object]]:
-    root = get_command(app)
     found: list[tuple[str, object]] = []
 
     def walk(prefix: str, command: object) -> None:
@@ -23,7 +22,8 @@ def _commands() -> list[tuple[str, object]]:
         else:
             found.append((prefix, command))
 
-    walk("", root)
+    for name in TABLE:  # each command as it really is, not its start-up placeholder
+        walk(name, load_command(name))
     return found
 
 

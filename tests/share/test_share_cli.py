@@ -10,7 +10,6 @@ import pytest
 from share_helpers import NOW, OB3_DEGREE, OB3_EXPIRED, OB3_SKILL, OB3_SMALL
 from typer.testing import CliRunner, Result
 
-from credwallet.cli import share as share_cli
 from credwallet.cli._app import app
 from credwallet.models import ReportStatus
 from credwallet.share import bundle, qr
@@ -18,9 +17,6 @@ from credwallet.verify.engine import VerifyOptions, verify_presentation
 from support import EXTERNAL
 
 PASSPHRASE = "correct horse battery staple"
-
-if not any(group.name == "share" for group in app.registered_groups):
-    share_cli.register(app)  # until the lead adds the group to cli/_app.py
 
 
 @pytest.fixture
