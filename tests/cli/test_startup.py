@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,16 @@ class TestCommandTable:
             registered = set(typer.main.get_group(scratch).commands)
             in_table = {name for name, (module, _s) in COMMANDS.items() if module == module_name}
             assert registered == in_table, module_name
+
+    def test_every_module_with_commands_is_in_the_table(self) -> None:
+        """A command module that the table does not name would be unreachable."""
+        import credwallet.cli
+
+        in_table = {module for module, _summary in COMMANDS.values()}
+        for info in pkgutil.iter_modules(credwallet.cli.__path__):
+            module = importlib.import_module(f"credwallet.cli.{info.name}")
+            if callable(getattr(module, "register", None)):
+                assert info.name in in_table, f"credwallet.cli.{info.name} is not in COMMANDS"
 
     def test_a_command_runs_through_its_lazy_entry(self) -> None:
         """A command that was only a placeholder at start-up runs for real when named."""
