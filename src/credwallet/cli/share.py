@@ -14,7 +14,7 @@ import typer
 from credwallet.cli._output import Output, clean
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
-from credwallet.errors import StorageError, UsageError
+from credwallet.errors import UsageError
 
 if TYPE_CHECKING:
     from credwallet.share.items import SharedItem
@@ -53,6 +53,12 @@ IdsArgument = Annotated[list[str], typer.Argument(help="Wallet ids (or unique pr
 SuiteOption = Annotated[
     Suite, typer.Option("--suite", help="Data Integrity cryptosuite of the holder's proof.")
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace an existing output file (never writes through a symlink)."
+    ),
+]
 LevelOption = Annotated[
     Level,
     typer.Option("--level", help="QR error correction: L (screens) .. H; M suits print."),
@@ -88,20 +94,23 @@ def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
     return options.loader
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+def _check_out(target: str | Path, *, force: bool) -> None:
+    """Refuse a bad ``-o`` before the wallet is opened and anything is signed."""
+    from credwallet.share.output import check_target
+
+    if str(target) != "-":
+        check_target(Path(target), force=force)
 
 
-def _emit(out: Output, target: str, data: bytes, what: str) -> None:
-    """Write ``data`` to a file, or to stdout for ``-``."""
+def _emit(out: Output, target: str, data: bytes, what: str, *, force: bool) -> None:
+    """Write ``data`` to a new 0600 file (see share/output.py), or to stdout for ``-``."""
+    from credwallet.share.output import write_private
+
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write(Path(target), data)
+    write_private(Path(target), data, force=force)
     out.success(f"Wrote {what} to {clean(target)}")
 
 
@@ -119,12 +128,14 @@ def presentation(
         str | None, typer.Option("--domain", help="The verifier's domain to bind.")
     ] = None,
     suite: SuiteOption = Suite.JCS,
+    force: ForceOption = False,
 ) -> None:
     """A Verifiable Presentation of the credentials, signed by your holder key."""
     from credwallet.share.presentation import create_presentation
 
     state = state_of(ctx)
     out = state.output()
+    _check_out(out_path, force=force)
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
@@ -138,7 +149,13 @@ def presentation(
             loader=_context_loader(wallet, offline=state.offline),
         )
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    _emit(out, out_path, text.encode("utf-8"), f"a presentation of {len(items)} credential(s)")
+    _emit(
+        out,
+        out_path,
+        text.encode("utf-8"),
+        f"a presentation of {len(items)} credential(s)",
+        force=force,
+    )
 
 
 @app.command("bundle")
@@ -151,6 +168,7 @@ def bundle(
     ] = False,
     suite: SuiteOption = Suite.JCS,
     level: LevelOption = Level.M,
+    force: ForceOption = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """One zip: signed presentation, original files, QR codes, manifest and a web page."""
@@ -158,6 +176,7 @@ def bundle(
 
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
+    _check_out(out_path, force=force)
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
@@ -170,6 +189,7 @@ def bundle(
             only_valid=only_valid,
             qr_level=_level(level),
             loader=_context_loader(wallet, offline=state.offline),
+            force=force,
         )
     if out.json_mode:
         out.data({"path": str(out_path), "manifest": manifest})
@@ -194,6 +214,7 @@ def qr_code(
         typer.Option("--link/--no-link", help="Encode the public URL when there is one."),
     ] = True,
     level: LevelOption = Level.M,
+    force: ForceOption = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """A QR code of the credential's public link, or of the whole credential (in parts)."""
@@ -202,6 +223,7 @@ def qr_code(
 
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
+    _check_out(out_path, force=force)
     with open_wallet(state) as wallet:
         (item,) = _shared_items(wallet, [credential_id], _now())
     chosen = _level(level)
@@ -226,7 +248,7 @@ def qr_code(
             if len(texts) == 1
             else qr.render_png_sheet(texts, chosen)
         )
-        _emit(out, out_path, png, what)
+        _emit(out, out_path, png, what, force=force)
     elif suffix == ".svg":
         # Like the PNG: one file, the parts side by side, so `verify FILE.svg` reads them all.
         svg = (
@@ -234,7 +256,7 @@ def qr_code(
             if len(texts) == 1
             else qr.render_svg_sheet(texts, chosen)
         )
-        _emit(out, out_path, svg.encode("utf-8"), what)
+        _emit(out, out_path, svg.encode("utf-8"), what, force=force)
     else:
         raise UsageError("--out must end in .png or .svg, or be - for the terminal")
 

@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credwallet.errors import BadInput, LimitExceeded, StorageError
+from credwallet.errors import BadInput, LimitExceeded
 from credwallet.formats import parse
 from credwallet.models import (
     Check,
@@ -52,6 +52,7 @@ from credwallet.models import (
 )
 from credwallet.share import presentation, qr
 from credwallet.share.items import SharedItem, ShareStatus, share_status
+from credwallet.share.output import write_private
 from credwallet.share.page import PageQr, render_index
 from credwallet.verify import dataintegrity
 from credwallet.verify.engine import VerifyOptions, verify_credential, verify_presentation
@@ -194,6 +195,7 @@ def write_bundle(
     presentation_of: Mapping[str, int] | None = None,
     images: Mapping[str, bytes] | None = None,
     qr_level: qr.ErrorLevel = "M",
+    force: bool = False,
 ) -> JSONObject:
     """Write the bundle zip to ``path`` and return its manifest, signed with the holder's ``key``.
 
@@ -266,10 +268,8 @@ def write_bundle(
             archive.writestr(_entry(name, generated_at), files[name])
         for name in sorted(set(files) - {INDEX, MANIFEST, *presentation_names}):
             archive.writestr(_entry(name, generated_at), files[name])
-    try:
-        path.write_bytes(buffer.getvalue())
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    # 0600, never through a symlink, an existing file only replaced with ``force``.
+    write_private(path, buffer.getvalue(), force=force)
     return manifest
 
 
@@ -469,6 +469,7 @@ def create_bundle(
     images: Mapping[str, bytes] | None = None,
     qr_level: qr.ErrorLevel = "M",
     loader: DocumentLoader | None = None,
+    force: bool = False,
 ) -> JSONObject:
     """Sign presentations of ``items`` with the holder's ``key`` and write the bundle to ``path``.
 
@@ -510,6 +511,7 @@ def create_bundle(
         presentation_of=presentation_of,
         images=images,
         qr_level=qr_level,
+        force=force,
     )
 
 
