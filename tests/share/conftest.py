@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, noisy_png
+from share_helpers import NOW, OB3_EXPIRED, OB3_SKILL, OB3_SMALL, PASSPHRASE, noisy_png
+from typer.testing import CliRunner, Result
 
+from credwallet.cli._app import app
 from credwallet.formats import parse
 from credwallet.models import Credential
 from credwallet.verify.dataintegrity import sign_document
@@ -80,3 +82,21 @@ def external_dir() -> Path:
     if not EXTERNAL.is_dir():
         pytest.skip(f"shared fixtures not found at {EXTERNAL}")
     return EXTERNAL
+
+
+# A wallet holding three real credentials, driven through the CLI (`run("share", ...)`).
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    home = tmp_path / "wallet"
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(
+            app,
+            ["--home", str(home), "--offline", *args],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+        )
+
+    assert invoke("init").exit_code == 0
+    result = invoke("import", *(str(EXTERNAL / f) for f in (OB3_SKILL, OB3_SMALL, OB3_EXPIRED)))
+    assert result.exit_code in (0, 3, 4), result.output
+    return invoke

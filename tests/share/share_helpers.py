@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime
 from io import BytesIO
@@ -14,6 +15,7 @@ from credwallet.share.items import SharedItem
 from support import EXTERNAL
 
 NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+PASSPHRASE = "correct horse battery staple"
 
 # Real credentials of each shape the sharing layer meets.
 OB3_DEGREE = "1edtech-ob3-spec-examples/complete-openbadgecredential.json"  # 16 KB, https images
@@ -73,3 +75,11 @@ def noisy_png(width: int, height: int, seed: int = 7) -> bytes:
     out = BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def ids(run) -> dict[str, str]:  # type: ignore[no-untyped-def]  # the `run` fixture
+    result = run("show", "--json")
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    rows = listing if isinstance(listing, list) else listing.get("credentials", [])
+    return {row["name"]: row["id"] for row in rows}

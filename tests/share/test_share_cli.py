@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB3_DEGREE, OB3_EXPIRED, OB3_SKILL, OB3_SMALL
+from share_helpers import NOW, OB3_DEGREE, OB3_SMALL, PASSPHRASE, ids
 from typer.testing import CliRunner, Result
 
 from credwallet.cli._app import app
@@ -15,33 +15,6 @@ from credwallet.models import ReportStatus
 from credwallet.share import bundle, qr
 from credwallet.verify.engine import VerifyOptions, verify_presentation
 from support import EXTERNAL
-
-PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    home = tmp_path / "wallet"
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
-
-    assert invoke("init").exit_code == 0
-    result = invoke("import", *(str(EXTERNAL / f) for f in (OB3_SKILL, OB3_SMALL, OB3_EXPIRED)))
-    assert result.exit_code in (0, 3, 4), result.output
-    return invoke
-
-
-def ids(run) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    result = run("show", "--json")
-    assert result.exit_code == 0, result.output
-    listing = json.loads(result.stdout)
-    rows = listing if isinstance(listing, list) else listing.get("credentials", [])
-    return {row["name"]: row["id"] for row in rows}
 
 
 class TestShareCommands:

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_share_cli import ids, run  # noqa: F401  (the `run` fixture: a wallet with credentials)
+from share_helpers import ids
 
 from credwallet.errors import UsageError
 from credwallet.share.output import write_private
