@@ -6,6 +6,7 @@ references are kept as ids (``achievement.id``), never fetched here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from credwallet.formats import _values as v
@@ -20,7 +21,7 @@ from credwallet.models import (
     Recipient,
 )
 
-__all__ = ["from_assertion", "hosted_reference", "is_assertion"]
+__all__ = ["from_assertion", "hosted_reference", "is_assertion", "with_badge_info"]
 
 _OB2_CONTEXT_MARKERS = ("w3id.org/openbadges/v2", "openbadgespec.org/v2")
 _HASH_PREFIXES = ("sha256$", "md5$", "sha1$", "sha512$")
@@ -82,6 +83,35 @@ def from_assertion(
         public_url=_public_url(document, identifier, jws),
         jws=jws,
         types=v.types(document) or ("Assertion",),
+    )
+
+
+def with_badge_info(credential: Credential, info: JSONObject) -> Credential:
+    """The credential as shown once its BadgeClass and Issuer are known (``info`` as the wallet
+    stores it: ``badge`` with ``issuer`` embedded, and ``assertion`` for a badge known only by
+    its URL). Its document and original bytes stay as received, for verification."""
+    badge = info.get("badge")
+    if not isinstance(badge, dict):
+        return credential
+    assertion = info.get("assertion")
+    base = assertion if set(credential.document) <= {"id", "@context"} else None
+    document = dict(base) if isinstance(base, dict) else dict(credential.document)
+    current = document.get("badge")
+    if isinstance(current, dict):  # an embedded BadgeClass with a URL issuer: keep its fields
+        badge = {**badge, **{k: val for k, val in current.items() if k != "issuer"}}
+    document["badge"] = badge
+    shown = from_assertion(
+        document,
+        container=credential.container,
+        original=credential.original,
+        jws=credential.jws,
+        credential_format=credential.format,
+    )
+    return replace(
+        shown,
+        document=credential.document,
+        credential_id=credential.credential_id or shown.credential_id,
+        public_url=credential.public_url or shown.public_url,
     )
 
 

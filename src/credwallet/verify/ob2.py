@@ -183,6 +183,25 @@ def _verify_hosted(state: _State) -> None:
             + f", {as_of(fetched)})",
             hosted_assertion=url,
         )
+        # A revocation notice (Badgr answers 200 with only id, revoked and the reason) no
+        # longer carries the badge or recipient: there is nothing to compare, and a missing
+        # badge there is not a forgery. Only its id must be this assertion's.
+        hosted_id = _ref(hosted.get("id"))
+        if hosted_id is not None and hosted_id != url:
+            state.set(
+                "proof",
+                CheckStatus.FAIL,
+                f"the hosted copy at {url} is not this assertion: its id is {hosted_id!r}",
+                hosted_assertion=url,
+            )
+        else:
+            state.set(
+                "proof",
+                CheckStatus.SKIP,
+                f"not compared: the issuer reports {url} revoked",
+                hosted_assertion=url,
+            )
+        return
     difference = _difference(state.assertion, hosted, url)
     if difference:
         state.set(

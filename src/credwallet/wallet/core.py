@@ -223,6 +223,10 @@ class Wallet:
             credential = parse(record.original)
         except BadInput:
             return None  # kept, but this credwallet cannot read it any more; `check` reports it
+        if record.badge_info is not None:
+            from credwallet.formats.ob2 import with_badge_info
+
+            credential = with_badge_info(credential, record.badge_info)
         return Held(record_id, credential, record, _refresh(credential, record.report, now))
 
     def credentials(self, *, now: datetime | None = None) -> list[Held]:
@@ -413,10 +417,15 @@ class Wallet:
                     )
                 )
                 continue
+            badge_info = self._badge_info(credential, offline=offline, now=now) if verify else None
             record = CredentialRecord(
-                original=credential.original, source=name, imported_at=now, report=report
+                original=credential.original,
+                source=name,
+                imported_at=now,
+                report=report,
+                badge_info=badge_info,
             )
-            pending.append((name, credential, record))
+            pending.append((name, _shown(credential, badge_info), record))
 
     def _store_pending(
         self,
@@ -559,9 +568,29 @@ class Wallet:
             report = self.verify_credential(
                 held.credential, source=held.wallet_id, offline=offline, now=when
             )
-            self._store.update(held.wallet_id, held.record.with_report(report).to_bytes())
+            record = held.record.with_report(report)
+            if record.badge_info is None:  # not resolvable at import: try again now
+                info = self._badge_info(held.credential, offline=offline, now=when)
+                record = record.with_badge_info(info)
+            self._store.update(held.wallet_id, record.to_bytes())
             results.append((held, report))
         return results
+
+    def _badge_info(self, credential: Credential, *, offline: bool, now: datetime) -> Any:
+        from credwallet.wallet.badgeinfo import needs_badge_info, resolve_badge_info
+
+        if not needs_badge_info(credential):
+            return None
+        return resolve_badge_info(credential, self.fetcher(offline=offline), now=now)
+
+
+def _shown(credential: Credential, badge_info: Any) -> Credential:
+    """The credential as views show it: with its resolved BadgeClass and Issuer, if any."""
+    if badge_info is None:
+        return credential
+    from credwallet.formats.ob2 import with_badge_info
+
+    return with_badge_info(credential, badge_info)
 
 
 def _credential_ids(nodes: list[dict[str, Any]]) -> Iterator[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from credwallet.errors import DamagedWallet
-from credwallet.models import VerificationReport
+from credwallet.models import JSONObject, VerificationReport
 
 __all__ = ["CredentialRecord"]
 
@@ -27,6 +27,10 @@ class CredentialRecord:
     imported_at: datetime
     tags: tuple[str, ...] = ()
     report: VerificationReport | None = None
+    # OB 2.0 only: the BadgeClass (with its Issuer embedded) and, for a badge known only by
+    # its URL, the hosted assertion, as resolved at import or by a later verify. Optional in
+    # the record ("badge_info"), so records written before it existed still read.
+    badge_info: JSONObject | None = None
 
     def to_bytes(self) -> bytes:
         body: dict[str, Any] = {
@@ -37,6 +41,8 @@ class CredentialRecord:
             "tags": list(self.tags),
             "report": self.report.to_json() if self.report else None,
         }
+        if self.badge_info is not None:
+            body["badge_info"] = self.badge_info
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     @classmethod
@@ -52,6 +58,7 @@ class CredentialRecord:
                 imported_at=datetime.fromisoformat(body["imported_at"]),
                 tags=tuple(str(t) for t in body.get("tags", [])),
                 report=report,
+                badge_info=_object_or_none(body.get("badge_info")),
             )
         except DamagedWallet:
             raise
@@ -59,7 +66,14 @@ class CredentialRecord:
             raise DamagedWallet("a credential record is malformed") from exc
 
     def with_tags(self, tags: tuple[str, ...]) -> CredentialRecord:
-        return CredentialRecord(self.original, self.source, self.imported_at, tags, self.report)
+        return replace(self, tags=tags)
 
     def with_report(self, report: VerificationReport | None) -> CredentialRecord:
-        return CredentialRecord(self.original, self.source, self.imported_at, self.tags, report)
+        return replace(self, report=report)
+
+    def with_badge_info(self, badge_info: JSONObject | None) -> CredentialRecord:
+        return replace(self, badge_info=badge_info)
+
+
+def _object_or_none(value: object) -> JSONObject | None:
+    return value if isinstance(value, dict) else None
