@@ -7,10 +7,13 @@ credential wallet owes its user when a credential tells it where to go:
 - HTTPS only; plain HTTP only to a loopback address, and only when the caller allows loopback
   (tests and local development); no ``file:``, ``data:``, ``ftp:`` or any other scheme;
 - the host name is resolved here and *every* address it resolves to must be public (not private,
-  shared, link-local, loopback, multicast or reserved); the connection then goes to the address
+  shared, link-local, loopback, multicast or reserved; an IPv6 address that embeds an IPv4 one,
+  NAT64, 6to4 or mapped, is judged by that IPv4 address; deprecated IPv6 ranges are refused);
+  the connection then goes to the address
   that was checked, so a DNS answer that changes between check and use (DNS rebinding) cannot
   redirect the request to the user's own network;
-- a connect/read timeout and an overall deadline, a response size cap enforced while reading;
+- one overall deadline per fetch (connect, TLS handshake, status line, headers, body and
+  redirects together: a server trickling bytes cannot hold it), a size cap enforced while reading;
 - redirects are followed by hand (at most five) and every target is checked again;
 - ``offline=True`` never opens a socket: it serves the cache and says when the copy was fetched,
   so a report can say "as of <time>"; online, a network failure falls back to the cache.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
+import io
 import ipaddress
 import json
 import os
@@ -32,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from credwallet.errors import FetchError
@@ -48,6 +52,7 @@ __all__ = [
     "check_url",
     "directory_cache_from_env",
     "loopback_allowed_from_env",
+    "timeout_from_env",
 ]
 
 MAX_REDIRECTS = 5
@@ -217,6 +222,16 @@ def loopback_allowed_from_env() -> bool:
     return os.environ.get("CREDWALLET_ALLOW_LOOPBACK", "") == "1"
 
 
+def timeout_from_env() -> float:
+    """The fetch deadline in seconds: ``CREDWALLET_NET_TIMEOUT`` (0.1 to 120), else 10."""
+    text = os.environ.get("CREDWALLET_NET_TIMEOUT", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if 0.1 <= value <= 120 else DEFAULT_TIMEOUT
+
+
 def directory_cache_from_env() -> DirectoryCache | None:
     """The no-wallet document cache named by ``CREDWALLET_CACHE_DIR``, if any."""
     path = os.environ.get("CREDWALLET_CACHE_DIR")
@@ -300,48 +315,174 @@ def _literal_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
         return None
 
 
-def _check_address(
-    url: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool
-) -> None:
-    # An IPv4 address wrapped in IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is.
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+# IPv6 ranges that carry an IPv4 address in their low 32 bits: the IPv4 address is where the
+# packets end up (through a NAT64 gateway or a translator), so it is judged instead.
+_NAT64_PREFIXES = (
+    ipaddress.IPv6Network("64:ff9b::/96"),  # RFC 6052 well-known NAT64 prefix
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # RFC 2765 IPv4-translated (SIIT)
+)
+# Ranges refused outright: deprecated, or (NAT64 local use) only meaningful inside a network.
+_REFUSED_V6 = (
+    (ipaddress.IPv6Network("::/96"), "an IPv4-compatible IPv6 address (deprecated)"),
+    (ipaddress.IPv6Network("fec0::/10"), "a site-local IPv6 address (deprecated)"),
+    (ipaddress.IPv6Network("64:ff9b:1::/48"), "a local-use NAT64 address"),
+    (ipaddress.IPv6Network("2001::/32"), "a Teredo tunnel address"),
+)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, NAT64, translated, 6to4), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in net for net in _NAT64_PREFIXES):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _address_problem(address: IPAddress, *, allow_loopback: bool) -> str | None:
+    """Why a connection to ``address`` is refused, or None when it is a public address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_loopback or address.is_unspecified:
+            pass  # ::1 and :: are judged below; they also lie inside ::/96
+        else:
+            for network, what in _REFUSED_V6:
+                if address in network:
+                    return f"{address} is {what}"
+            embedded = _embedded_ipv4(address)
+            if embedded is not None:
+                problem = _address_problem(embedded, allow_loopback=allow_loopback)
+                if problem is not None:
+                    return f"{address} embeds {embedded}: {problem}"
+                return None
     if address.is_loopback:
-        if allow_loopback:
-            return
-        raise FetchError(f"refused to fetch {url}: {address} is a loopback address")
+        return None if allow_loopback else f"{address} is a loopback address"
     if address.is_multicast or not address.is_global:
-        raise FetchError(f"refused to fetch {url}: {address} is not a public address")
+        return f"{address} is not a public address"
+    return None
+
+
+def _check_address(url: str, address: IPAddress, *, allow_loopback: bool) -> None:
+    problem = _address_problem(address, allow_loopback=allow_loopback)
+    if problem is not None:
+        raise FetchError(f"refused to fetch {url}: {problem}")
+
+
+class _DeadlineSocket:
+    """A connected socket whose every operation ends by the request's overall deadline.
+
+    A per-operation timeout alone lets a server trickle one byte every few seconds and hold a
+    request for ever; here each receive and send waits at most until the deadline, so the status
+    line, headers and body together get one budget. http.client reads through ``makefile``.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+        self._readers = 0  # open makefile() readers: like socket.socket, close waits for them
+        self._closed = False
+
+    def _arm(self) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request's deadline passed")
+        self._sock.settimeout(min(self._timeout, remaining))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer, nbytes)
+
+    def recv(self, bufsize: int) -> bytes:
+        self._arm()
+        return self._sock.recv(bufsize)
+
+    def send(self, data: Any) -> int:
+        self._arm()
+        return self._sock.send(data)
+
+    def sendall(self, data: Any) -> None:
+        self._arm()
+        self._sock.sendall(data)
+
+    def makefile(self, mode: str = "rb", buffering: int | None = None) -> io.BufferedReader:
+        if mode != "rb":
+            raise ValueError("only binary reading goes through makefile")
+        self._readers += 1
+        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]  # duck
+
+    def _decref_socketios(self) -> None:
+        """SocketIO calls this when a reader closes (http.client closes the connection first)."""
+        self._readers -= 1
+        if self._closed and self._readers <= 0:
+            self._sock.close()
+
+    def setsockopt(self, *args: Any) -> None:
+        self._sock.setsockopt(*args)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._readers <= 0:
+            self._sock.close()
+
+
+def _remaining(deadline: float, timeout: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("the request's deadline passed")
+    return min(timeout, remaining)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Plain HTTP to an address chosen in advance (only ever a loopback address)."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._address = address
+        self._deadline = deadline
+        self._per_op = timeout
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        raw = socket.create_connection(
+            (self._address, self.port), _remaining(self._deadline, self._per_op)
+        )
+        self.sock = _DeadlineSocket(raw, self._deadline, self._per_op)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to an address chosen in advance; the certificate is checked for the host name."""
 
     def __init__(
-        self, host: str, port: int, address: str, timeout: float, tls: ssl.SSLContext
+        self,
+        host: str,
+        port: int,
+        address: str,
+        timeout: float,
+        tls: ssl.SSLContext,
+        deadline: float,
     ) -> None:
         super().__init__(host, port, timeout=timeout, context=tls)
         self._address = address
         self._tls = tls
+        self._deadline = deadline
+        self._per_op = timeout
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
+        raw = socket.create_connection(
+            (self._address, self.port), _remaining(self._deadline, self._per_op)
+        )
         try:
-            self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+            # The handshake runs under one timeout for all its reads and writes (CPython's ssl
+            # module counts it from the start of the handshake): the time left is that timeout.
+            raw.settimeout(_remaining(self._deadline, self._per_op))
+            tls_sock = self._tls.wrap_socket(raw, server_hostname=self.host)
         except BaseException:
             raw.close()
             raise
+        self.sock = _DeadlineSocket(tls_sock, self._deadline, self._per_op)
 
 
 class Fetcher:
@@ -353,7 +494,7 @@ class Fetcher:
         cache: DocumentCache | None,
         offline: bool,
         allow_loopback: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         allowed: Callable[[str], bool] | None = None,
         resolver: Resolver | None = None,
@@ -363,7 +504,9 @@ class Fetcher:
         self.cache = cache
         self.offline = offline
         self.allow_loopback = allow_loopback
-        self.timeout = timeout
+        # One budget per fetch, redirects included: connect, TLS handshake, status line,
+        # headers and body must all be done before it runs out.
+        self.timeout = timeout if timeout is not None else timeout_from_env()
         self.max_bytes = max_bytes
         self._allowed = allowed
         self._resolve: Resolver = resolver or _system_resolver
@@ -459,10 +602,10 @@ class Fetcher:
         conn: http.client.HTTPConnection
         if target.scheme == "https":
             conn = _PinnedHTTPSConnection(
-                target.host, target.port, address, self.timeout, self._tls
+                target.host, target.port, address, self.timeout, self._tls, deadline
             )
         else:
-            conn = _PinnedHTTPConnection(target.host, target.port, address, self.timeout)
+            conn = _PinnedHTTPConnection(target.host, target.port, address, self.timeout, deadline)
         try:
             conn.request(
                 "GET",
