@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "pathway",
         "Stackable pathways: define or import them, see progress, know what comes next.",
     ),
+    "profile": (
+        "_cmd_profile",
+        "Your name and contact details, shown on bundles, résumés and PDFs.",
+    ),
     "share": (
         "share",
         "Share credentials: signed presentations, bundles, QR codes, résumé exports.",

@@ -94,6 +94,25 @@ def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
     return options.loader
 
 
+def _holder_name(wallet: Wallet, items: list[SharedItem], out: Output) -> str | None:
+    """The profile's name; with none set, offer (never use) the name the credentials agree on."""
+    from credwallet.share.profile import agreed_subject_name
+    from credwallet.wallet.profile import load_profile
+
+    profile = load_profile(wallet.store)
+    if profile is not None:
+        return profile.name
+    suggestion = agreed_subject_name(i.credential for i in items)
+    hint = (
+        f"; your credentials name you {clean(suggestion)!r}: "
+        f"credwallet profile set --name {clean(suggestion)!r}"
+        if suggestion
+        else ": credwallet profile set --name 'Your Name'"
+    )
+    out.message(f"No profile set, so no name is shown, only your holder DID{hint}")
+    return None
+
+
 def _check_out(target: str | Path, *, force: bool) -> None:
     """Refuse a bad ``-o`` before the wallet is opened and anything is signed."""
     from credwallet.share.output import check_target
@@ -139,8 +158,10 @@ def presentation(
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
+        name = _holder_name(wallet, items, out)
         document = create_presentation(
             [i.credential for i in items],
+            holder_name=name,
             key=wallet.holder_key(),
             suite=str(suite),
             challenge=challenge,
@@ -180,6 +201,7 @@ def bundle(
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
+        name = _holder_name(wallet, items, out)
         manifest = create_bundle(
             out_path,
             items,
@@ -190,6 +212,7 @@ def bundle(
             qr_level=_level(level),
             loader=_context_loader(wallet, offline=state.offline),
             force=force,
+            holder_name=name,
         )
     if out.json_mode:
         out.data({"path": str(out_path), "manifest": manifest})

@@ -196,6 +196,8 @@ def write_bundle(
     images: Mapping[str, bytes] | None = None,
     qr_level: qr.ErrorLevel = "M",
     force: bool = False,
+    holder_name: str | None = None,
+    bundle_name: str | None = None,
 ) -> JSONObject:
     """Write the bundle zip to ``path`` and return its manifest, signed with the holder's ``key``.
 
@@ -245,13 +247,21 @@ def write_bundle(
         )
 
     files[INDEX] = render_index(
-        items, holder_did=holder_did, generated_at=generated_at, images=images, qr_codes=qr_codes
+        items,
+        holder_did=holder_did,
+        generated_at=generated_at,
+        images=images,
+        qr_codes=qr_codes,
+        holder_name=holder_name,
+        bundle_name=bundle_name or path.name,
+        presentations=bool(presentations),
     ).encode("utf-8")
     manifest: JSONObject = {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
         "created": generated_at.isoformat().replace("+00:00", "Z"),
         "holder": holder_did,
+        **({"holder_name": holder_name} if holder_name else {}),
         "presentations": presentation_names,
         "credentials": entries,
         "files": {
@@ -470,6 +480,7 @@ def create_bundle(
     qr_level: qr.ErrorLevel = "M",
     loader: DocumentLoader | None = None,
     force: bool = False,
+    holder_name: str | None = None,
 ) -> JSONObject:
     """Sign presentations of ``items`` with the holder's ``key`` and write the bundle to ``path``.
 
@@ -498,6 +509,7 @@ def create_bundle(
                 suite=chosen_suite,
                 created=now,
                 loader=loader,
+                holder_name=holder_name,
             )
         )
         for member in members:
@@ -512,6 +524,7 @@ def create_bundle(
         images=images,
         qr_level=qr_level,
         force=force,
+        holder_name=holder_name,
     )
 
 

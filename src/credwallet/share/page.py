@@ -203,6 +203,46 @@ def _card(item: SharedItem, status: ShareStatus, image: bytes | None, qr: PageQr
     )
 
 
+def _how_to_check(bundle_name: str, presentations: bool, has_links: bool) -> str:
+    """Instructions naming the file the reader actually has, with and without credwallet."""
+    bundle = _esc(bundle_name)
+    steps = []
+    if has_links:
+        steps.append(
+            "<li><strong>On the issuer's own site:</strong> scan a credential's QR code with a "
+            "phone camera, or type the <em>Public page</em> address shown on its card. The "
+            "issuer's page is the issuer's word, independent of this file.</li>"
+        )
+    if presentations:
+        steps.append(
+            "<li><strong>In a web browser, without installing anything:</strong> unzip "
+            f"<code>{bundle}</code>, open <code>https://verifierplus.org</code> and give it "
+            "<code>presentation.json</code> (or one file from <code>credentials/</code>). It "
+            "checks the issuers' signatures and the holder's.</li>"
+        )
+    else:
+        steps.append(
+            "<li><strong>Without installing anything:</strong> unzip "
+            f"<code>{bundle}</code> and give a file from <code>credentials/</code> to a "
+            "verifier such as <code>https://verifierplus.org</code> (Open Badges 3.0) or the "
+            "issuer's own validator.</li>"
+        )
+    steps.append(
+        "<li><strong>With credwallet</strong> (free, open source): "
+        f"<code>credwallet verify {bundle}</code> checks every file against the signed "
+        "manifest, the holder's signature and each credential, offline where it can.</li>"
+    )
+    return (
+        '<section class="how">\n<h2>How to check these credentials</h2>\n'
+        "<p>This page is a summary made by the holder's wallet; each status is what the wallet "
+        "found when the bundle was made. The proof is in the files of "
+        f"<code>{bundle}</code>: every credential keeps its issuer's signature, and "
+        "<code>manifest.json</code> (hashes of every file, this page's too) is signed by the "
+        "holder.</p>\n"
+        f"<ol>{''.join(steps)}</ol>\n</section>"
+    )
+
+
 def render_index(
     items: Sequence[SharedItem],
     *,
@@ -210,12 +250,17 @@ def render_index(
     generated_at: datetime,
     images: Mapping[str, bytes] | None = None,
     qr_codes: Mapping[str, PageQr] | None = None,
-    title: str = "Shared credentials",
+    title: str | None = None,
+    holder_name: str | None = None,
+    bundle_name: str = "bundle.zip",
+    presentations: bool = True,
 ) -> str:
     """The bundle's index.html. ``images`` and ``qr_codes`` are keyed by wallet id.
 
     ``images`` supplies badge images the wallet fetched earlier (the page does no I/O); a badge
     whose image is neither supplied nor carried by the credential gets a monogram.
+    ``holder_name`` (from the holder's profile) heads the page; ``bundle_name`` is the file
+    the reader was given, named in the instructions.
     """
     images = images or {}
     qr_codes = qr_codes or {}
@@ -232,6 +277,15 @@ def render_index(
         for item, status in zip(items, statuses, strict=True)
     )
     count = len(items)
+    name = clean_text(holder_name) if holder_name else None
+    heading = title or (f"Credentials of {name}" if name else "Shared credentials")
+    has_links = any(public_url(item.credential) for item in items)
+    holder_block = (
+        f'<div class="who"><dt>Holder</dt><dd><span class="holder-name">{_esc(name)}</span>'
+        f"<br><code>{_esc(holder_did)}</code></dd></div>"
+        if name
+        else f'<div class="who"><dt>Holder</dt><dd><code>{_esc(holder_did)}</code></dd></div>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -240,33 +294,25 @@ def render_index(
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="credwallet">
-<title>{_esc(title)}</title>
+<title>{_esc(heading)}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <main>
 <header class="top">
 <p class="eyebrow">Credential bundle</p>
-<h1>{_esc(title)}</h1>
+<h1>{_esc(heading)}</h1>
 <dl class="meta">
-<div><dt>Holder</dt><dd><code>{_esc(holder_did)}</code></dd></div>
+{holder_block}
 <div><dt>Shared</dt><dd>{_esc(_date(generated_at.date()) or "")}</dd></div>
 <div><dt>Credentials</dt><dd>{count}{_esc(f" ({summary})" if summary else "")}</dd></div>
 </dl>
 </header>
-<section class="how">
-<h2>How to check these credentials</h2>
-<p>This page is a summary made by the holder's wallet; the statuses are those found when the
-bundle was made. The proof is in the files next to it: <code>presentation.json</code> and
-<code>manifest.json</code> (which holds the hash of every file, this page's too) are signed by
-the holder's key above, and every credential keeps its issuer's own signature. To check
-everything yourself, run <code>credwallet verify bundle.zip</code>, or give
-<code>presentation.json</code> to any W3C Verifiable Credentials verifier.</p>
-</section>
+{_how_to_check(bundle_name, presentations, has_links)}
 <section class="cards">
 {cards}
 </section>
-<footer>Made with credwallet · {_esc(holder_did)}</footer>
+<footer>Made with credwallet · {_esc(name + " · " if name else "")}{_esc(holder_did)}</footer>
 </main>
 </body>
 </html>
@@ -296,6 +342,9 @@ padding:28px 32px;box-shadow:0 8px 24px rgba(31,59,115,.18)}
 border-left:4px solid #2c6e9b;border-radius:12px;color:var(--muted)}
 .how h2{margin:0 0 4px;font-size:15px;color:var(--ink)}
 .how p{margin:0}
+.how ol{margin:8px 0 0;padding-left:20px}
+.how li{margin:4px 0}
+.holder-name{font-size:20px}
 .how code{color:var(--ink);background:var(--gray-bg);padding:1px 5px;border-radius:4px;
 word-break:normal;white-space:nowrap}
 .cards{display:grid;grid-template-columns:1fr 1fr;gap:18px}

@@ -49,6 +49,7 @@ VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 VC_JWT_MEDIA_TYPE = "application/vc+jwt"
+SCHEMA_NAME = "https://schema.org/name"
 SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 VcVersion = Literal["1.1", "2.0"]
 
@@ -107,8 +108,20 @@ def group_by_version(
     return groups, others
 
 
-def build_presentation(credentials: Sequence[Credential], *, holder: str) -> JSONObject:
-    """The unsigned presentation; every credential must follow the same VC data model."""
+def _holder_id(holder: object) -> object:
+    return holder.get("id") if isinstance(holder, dict) else holder
+
+
+def build_presentation(
+    credentials: Sequence[Credential], *, holder: str, holder_name: str | None = None
+) -> JSONObject:
+    """The unsigned presentation; every credential must follow the same VC data model.
+
+    With ``holder_name`` the holder is ``{"id": DID, "name": NAME}``, so the holder's proof
+    covers the name. VC 2.0 defines ``name`` (schema.org/name) in its base context; the 1.1
+    context does not, so a 1.1 presentation gets the same one-term inline context, otherwise
+    JSON-LD would drop the name and an RDFC proof would not cover it.
+    """
     if not credentials:
         raise UsageError("a presentation needs at least one credential")
     versions = {vc_version(c) for c in credentials}
@@ -118,13 +131,18 @@ def build_presentation(credentials: Sequence[Credential], *, holder: str) -> JSO
             "present them separately"
         )
     (version,) = versions
-    context: list[str] = (
+    context: list[str | JSONObject] = (
         [VC2_CONTEXT] if version == "2.0" else [VC1_CONTEXT, DATA_INTEGRITY_CONTEXT]
     )
+    holder_value: str | JSONObject = holder
+    if holder_name:
+        holder_value = {"id": holder, "name": holder_name}
+        if version == "1.1":
+            context.append({"name": SCHEMA_NAME})
     return {
         "@context": context,
         "type": ["VerifiablePresentation"],
-        "holder": holder,
+        "holder": holder_value,
         "verifiableCredential": [embedded_form(c, version) for c in credentials],
     }
 
@@ -146,7 +164,7 @@ def sign_presentation(
         )
     if key.algorithm != "Ed25519":
         raise UsageError("presentations are signed with the holder's Ed25519 key")
-    if presentation.get("holder") != key.did_key:
+    if _holder_id(presentation.get("holder")) != key.did_key:
         raise UsageError("the presentation's holder is not the signing key's DID")
     if suite == "eddsa-rdfc-2022" and any(
         isinstance(vc, str) for vc in presentation.get("verifiableCredential", [])
@@ -192,9 +210,11 @@ def create_presentation(
     domain: str | None = None,
     created: datetime | None = None,
     loader: DocumentLoader | None = None,
+    holder_name: str | None = None,
 ) -> JSONObject:
-    """Build and sign a presentation of ``credentials`` held by ``key``'s did:key."""
-    unsigned = build_presentation(credentials, holder=key.did_key)
+    """Build and sign a presentation of ``credentials`` held by ``key``'s did:key (and named
+    ``holder_name`` when given: see :func:`build_presentation`)."""
+    unsigned = build_presentation(credentials, holder=key.did_key, holder_name=holder_name)
     return sign_presentation(
         unsigned,
         key=key,

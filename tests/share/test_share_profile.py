@@ -1,0 +1,137 @@
+"""The holder's profile: stored encrypted, shown on what is shared, signed into presentations."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, VC1_OB3, ids, load
+
+from credwallet.errors import BadInput, UsageError
+from credwallet.models import ReportStatus
+from credwallet.share.presentation import create_presentation
+from credwallet.share.profile import HolderProfile, agreed_subject_name
+from credwallet.verify.engine import VerifyOptions, verify_presentation
+from credwallet.verify.jsonld import DocumentLoader
+from credwallet.verify.keys import SigningKey
+from support import CONTEXTS
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+class TestHolderProfile:
+    def test_round_trip(self) -> None:
+        """A profile survives its stored form, photo included."""
+        profile = HolderProfile.create(
+            "Zoë Ωmega-Жукова", email="zoe@example.org", url="https://zoe.example", photo=PNG
+        )
+        assert HolderProfile.from_bytes(profile.to_bytes()) == profile
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"name": "  "}, "cannot be empty"),
+            ({"name": "Eve\u202eevE"}, "control or invisible"),
+            ({"name": "Ann", "email": "not-an-address"}, "not an e-mail"),
+            ({"name": "Ann", "url": "javascript:alert(1)"}, "must start with https"),
+            ({"name": "Ann", "photo": b"GIF89a...."}, "PNG or JPEG"),
+        ],
+    )
+    def test_bad_values_are_refused(self, kwargs: dict[str, object], message: str) -> None:
+        """Empty names, bidi tricks, non-addresses, script URLs and other images are refused."""
+        name = str(kwargs.pop("name"))
+        with pytest.raises(UsageError, match=message):
+            HolderProfile.create(name, **kwargs)  # type: ignore[arg-type]
+
+    def test_garbage_record_is_bad_input(self) -> None:
+        """A damaged stored profile is one BadInput, not a crash."""
+        with pytest.raises(BadInput):
+            HolderProfile.from_bytes(b'{"setting": "profile", "name": 5, "photo": {"base64": 1}}')
+
+
+class TestAgreedName:
+    def test_names_that_agree_are_offered(self) -> None:
+        """One subject name (spacing and case aside) is offered."""
+        credential = load(VC1_OB3)  # credentialSubject.name "Jane Doe"
+        assert agreed_subject_name([credential, credential]) == "Jane Doe"
+
+    def test_no_name_or_disagreement_offers_nothing(self) -> None:
+        """No subject name, or two different ones: nothing is offered, nothing invented."""
+        assert agreed_subject_name([load(OB3_SMALL)]) is None
+        assert (
+            agreed_subject_name([load(VC1_OB3), load("dcc-verifier-core/v2/v2Revoked.json")])
+            is None
+        )
+
+
+class TestSignedName:
+    @pytest.mark.parametrize("fixture", [OB3_EXPIRED, VC1_OB3])
+    @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+    def test_name_is_covered_by_the_holder_proof(self, fixture: str, suite: str) -> None:
+        """VC 2.0 and 1.1 presentations carry holder.name; editing it breaks the proof."""
+        key = SigningKey.generate("Ed25519")
+        loader = DocumentLoader(context_dirs=[CONTEXTS], offline=True)
+        document = create_presentation(
+            [load(fixture)], key=key, suite=suite, created=NOW, loader=loader,
+            holder_name="Zoë Жукова",
+        )  # fmt: skip
+        assert document["holder"] == {"id": key.did_key, "name": "Zoë Жукова"}
+        options = VerifyOptions(now=NOW, offline=True, loader=loader)
+        report, _inner = verify_presentation(document, source="vp", options=options)
+        assert report.check("proof").status.value == "pass", report
+        edited = json.loads(json.dumps(document))
+        edited["holder"]["name"] = "Mallory"
+        report, _inner = verify_presentation(edited, source="vp", options=options)
+        assert report.check("proof").status.value == "fail"
+        assert report.status is ReportStatus.INVALID
+
+
+class TestProfileCommands:
+    def test_show_without_profile_offers_nothing_invented(self, run) -> None:  # type: ignore[no-untyped-def]
+        """With no profile, `profile show` says so and suggests no name the credentials lack."""
+        result = run("profile", "show", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"profile": None, "suggested_name": None}
+
+    def test_set_show_and_bundle(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        """The name set is shown, and heads the bundle page, the manifest and the presentation."""
+        photo = tmp_path / "me.png"
+        photo.write_bytes(PNG)
+        made = run(
+            "profile", "set", "--name", "Zoë Ωmega", "--email", "zoe@example.org",
+            "--photo", str(photo),
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
+        shown = json.loads(run("profile", "show", "--json").stdout)["profile"]
+        assert shown["name"] == "Zoë Ωmega"
+        assert shown["email"] == "zoe@example.org"
+        assert shown["photo"] == {"type": "image/png", "bytes": len(PNG)}
+        target = tmp_path / "for-acme.zip"
+        result = run("share", "bundle", ids(run)["Text analysis"], "-o", str(target))
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(target) as archive:
+            page = archive.read("index.html").decode()
+            manifest = json.loads(archive.read("manifest.json"))
+            vp = json.loads(archive.read("presentation.json"))
+        assert "Credentials of Zoë Ωmega" in page
+        assert "credwallet verify for-acme.zip" in page
+        assert manifest["holder_name"] == "Zoë Ωmega"
+        assert vp["holder"]["name"] == "Zoë Ωmega"
+        assert run("verify", str(target)).exit_code == 0
+
+    def test_set_replaces(self, run) -> None:  # type: ignore[no-untyped-def]
+        """A second `profile set` replaces the first."""
+        assert run("profile", "set", "--name", "First").exit_code == 0
+        assert run("profile", "set", "--name", "Second").exit_code == 0
+        assert json.loads(run("profile", "show", "--json").stdout)["profile"]["name"] == "Second"
+
+    def test_bad_photo_is_a_one_line_error(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        """A photo that is no PNG/JPEG is refused with exit 2 and nothing stored."""
+        bad = tmp_path / "x.gif"
+        bad.write_bytes(b"GIF89a" + b"\x00" * 10)
+        result = run("profile", "set", "--name", "Ann", "--photo", str(bad))
+        assert result.exit_code == 2
+        assert "PNG or JPEG" in result.output
+        assert json.loads(run("profile", "show", "--json").stdout)["profile"] is None
