@@ -81,6 +81,9 @@ class VerifyOptions:
     domain: str | None = None
     # Set by the engine so status.py can verify an embedded status list credential.
     verify_embedded: Callable[[JSONObject], VerificationReport] | None = None
+    # How deep inside another credential this one sits (an endorsement, a CLR's credential, a
+    # refreshed copy): nested.py and refresh.py bound the recursion with it.
+    nested_depth: int = 0
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -439,6 +442,8 @@ def verify_credential(
         checks = _jwt_checks(credential, options)
     else:
         checks = _data_integrity_checks(credential, options)
+    if credential.format is not CredentialFormat.OB2:
+        checks += _ob3_algorithm_checks(credential, options)
     names = {c.name for c in checks}
     if "recipient" not in names:
         checks.append(
@@ -454,6 +459,75 @@ def verify_credential(
     return VerificationReport(
         source=source, format=str(credential.format), checks=tuple(checks), checked_at=options.now
     )
+
+
+def _nested_options(options: VerifyOptions) -> VerifyOptions:
+    return replace(
+        options,
+        challenge=None,
+        domain=None,
+        expected_proof_purpose="assertionMethod",
+        verify_embedded=None,
+        nested_depth=options.nested_depth + 1,
+    )
+
+
+def _nested_verifier(options: VerifyOptions) -> Callable[[str, object], VerificationReport]:
+    """Verifies a credential found inside another one (any format: object or compact JWS)."""
+    inner = _nested_options(options)
+
+    def verify(label: str, entry: object) -> VerificationReport:
+        return _embedded_reports([entry], inner, label, labels=[label])[0]
+
+    return verify
+
+
+def _ob3_algorithm_checks(credential: Credential, options: VerifyOptions) -> list[Check]:
+    """OB 3.0 section 9 / CLR 2.0 steps beyond proof, dates and status, each only when the
+    credential carries what it checks: credentialSchema, refreshService, endorsements, and a
+    ClrCredential's own credentials (schema.py, refresh.py, nested.py)."""
+    from credwallet.verify import nested, refresh, schema
+
+    document = credential.document
+    if isinstance(document.get("vc"), dict) and credential.format is CredentialFormat.VC_JWT:
+        document = document["vc"]
+    checks: list[Check] = []
+    # Blockcerts checks its credentialSchema itself (blockcerts.py, part of its format check).
+    if (
+        document.get("credentialSchema") is not None
+        and credential.format is not CredentialFormat.BLOCKCERTS
+    ):
+        checks.append(_guarded(schema.CHECK_NAME, lambda: schema.check_schemas(document, options)))
+    if document.get("refreshService") is not None:
+        inner = _nested_options(options)
+        checks.append(
+            _guarded(
+                refresh.CHECK_NAME,
+                lambda: refresh.check_refresh(
+                    credential,
+                    options,
+                    lambda fresh: verify_credential(fresh, source="(refreshed)", options=inner),
+                ),
+                required=False,
+            )
+        )
+    verify_nested = _nested_verifier(options)
+    if nested.endorsements_of(document):
+        checks.append(
+            _guarded(
+                nested.ENDORSEMENT_CHECK,
+                lambda: nested.check_endorsements(document, options, verify_nested),
+                required=False,
+            )
+        )
+    if nested.is_clr(document):
+        checks.append(
+            _guarded(
+                nested.NESTED_CHECK,
+                lambda: nested.check_nested_credentials(document, options, verify_nested),
+            )
+        )
+    return checks
 
 
 def verify_document(
@@ -486,14 +560,18 @@ def _presentation_options(options: VerifyOptions) -> VerifyOptions:
 
 
 def _embedded_reports(
-    entries: list[object], options: VerifyOptions, source: str
+    entries: list[object],
+    options: VerifyOptions,
+    source: str,
+    *,
+    labels: list[str] | None = None,
 ) -> list[VerificationReport]:
     from credwallet.formats import parse
 
     inner = replace(options, challenge=None, domain=None, expected_proof_purpose="assertionMethod")
     reports = []
     for index, entry in enumerate(entries):
-        label = f"{source} [credential {index + 1}]"
+        label = labels[index] if labels else f"{source} [credential {index + 1}]"
         try:
             if isinstance(entry, str):
                 credential = parse(entry.strip().encode("ascii", "replace"))

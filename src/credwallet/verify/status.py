@@ -1,6 +1,7 @@
 """The ``revocation`` check: has the issuer revoked or suspended this credential?
 
-Three mechanisms, one check:
+Four mechanisms, one check (the 1EdTech Revocation List of OB 3.0 / CLR 2.0 is in
+revocation_1edtech.py):
 
 - **Bitstring Status List** (VC 2.0, ``BitstringStatusListEntry``) and its predecessor
   **StatusList2021** (VC 1.1, ``StatusList2021Entry``): the entry names a status list credential
@@ -58,6 +59,7 @@ _ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
 _LIST_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential"}
 _SUBJECT_TYPES = {"BitstringStatusList", "StatusList2021"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_1EDTECH = "1EdTechRevocationList"  # revocation_1edtech.py
 
 
 class StatusListError(BadInput):
@@ -87,7 +89,12 @@ def check_status(credential: Credential, options: VerifyOptions) -> Check:
         entries = [entries]
     if not isinstance(entries, list):
         return Check(CHECK_NAME, CheckStatus.FAIL, "credentialStatus is not an object or a list")
-    outcomes = [_check_entry(entry, options) for entry in entries]
+    outcomes = [
+        _check_1edtech(entry, credential, options)
+        if isinstance(entry, Mapping) and _1EDTECH in _types(entry)
+        else _check_entry(entry, options)
+        for entry in entries
+    ]
     return _combine(outcomes)
 
 
@@ -99,6 +106,14 @@ def _combine(outcomes: list[_Outcome]) -> Check:
             inputs = tuple(pair for o in outcomes for pair in o.inputs)
             return Check(CHECK_NAME, wanted, detail, inputs)
     return Check(CHECK_NAME, CheckStatus.SKIP, "no status entry applies to this credential")
+
+
+def _check_1edtech(
+    entry: Mapping[str, Any], credential: Credential, options: VerifyOptions
+) -> _Outcome:
+    from credwallet.verify.revocation_1edtech import check_1edtech_entry
+
+    return _Outcome(*check_1edtech_entry(entry, credential, options))
 
 
 def _check_entry(entry: Any, options: VerifyOptions) -> _Outcome:
