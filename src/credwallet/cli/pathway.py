@@ -16,7 +16,7 @@ import typer
 from credwallet.cli._output import Output, clean
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
-from credwallet.errors import BadInput, LimitExceeded
+from credwallet.errors import BadInput
 
 __all__ = ["app", "register"]
 
@@ -30,12 +30,10 @@ app = typer.Typer(
 
 
 def _read(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise LimitExceeded(f"{path}: larger than {_MAX_FILE_BYTES} bytes")
-        return path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+    # The reader `import` uses: a regular file only (no FIFO, no /dev/zero), never past the cap.
+    from credwallet.wallet.sources import read_file_limited
+
+    return read_file_limited(path, limit=_MAX_FILE_BYTES)
 
 
 FileArg = Annotated[Path, typer.Argument(help="The file to read.", show_default=False)]

@@ -41,11 +41,8 @@ def bake_png(image: bytes, payload: str, *, keyword: str) -> bytes:
 
 
 def _baked_flags(chunks: list[png.Chunk]) -> list[bool]:
-    flags = []
-    for chunk in chunks:
-        keyword = chunk.data.partition(b"\0")[0].decode("latin-1").lower()
-        flags.append(chunk.type in (b"iTXt", b"tEXt", b"zTXt") and keyword in BAKING_KEYWORDS)
-    return flags
+    baked = {id(chunk) for chunk in png.keyword_chunks(chunks, BAKING_KEYWORDS)}
+    return [id(chunk) in baked for chunk in chunks]
 
 
 def bake_svg(
@@ -60,18 +57,15 @@ def unbake(data: bytes) -> tuple[str, str]:
     """(keyword, payload) of a baked PNG or SVG; BadInput if the image is not baked."""
     container = sniff(data)
     if container is Container.PNG:
-        baked = [
-            t
-            for t in png.text_chunks(png.read_chunks(data))
-            if t.keyword.lower() in BAKING_KEYWORDS
-        ]
-        if len(baked) != 1:
+        chunks = png.keyword_chunks(png.read_chunks(data), BAKING_KEYWORDS)
+        if len(chunks) != 1:
             raise NotACredential(
                 "not a credential: PNG has no openbadges text chunk (not baked)"
-                if not baked
-                else f"PNG holds {len(baked)} openbadges text chunks; expected one"
+                if not chunks
+                else f"PNG holds {len(chunks)} openbadges text chunks; expected one"
             )
-        return baked[0].keyword.lower(), baked[0].text
+        (baked,) = png.text_chunks(chunks, BAKING_KEYWORDS)
+        return baked.keyword.lower(), baked.text
     if container is Container.SVG:
         element = svg.extract(data)
         if element.verify and not element.content:

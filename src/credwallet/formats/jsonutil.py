@@ -9,13 +9,20 @@ names the problem and where it is.
 
 from __future__ import annotations
 
+import array
+import itertools
 import json
 import math
 import re
 from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded
-from credwallet.formats.limits import MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_NUMBER_CHARS
+from credwallet.formats.limits import (
+    MAX_INPUT_BYTES,
+    MAX_JSON_CONTAINERS,
+    MAX_JSON_DEPTH,
+    MAX_NUMBER_CHARS,
+)
 
 __all__ = ["loads_strict"]
 
@@ -24,9 +31,9 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 # that the scan never restarts inside it (which would make it quadratic).
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
-_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_CLOSER_FOR = {"[": "]", "{": "}"}
+# Bracket -> signed step: "[" and "{" are +1, "]" and "}" are -1 (0xff as a signed byte).
+_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
 def loads_strict(
@@ -76,38 +83,23 @@ def _decode_text(data: bytes) -> str:
 def _check_depth(text: str, max_depth: int) -> None:
     """Refuse nesting deeper than ``max_depth`` before json.loads recurses into it.
 
-    Strings are removed first (brackets inside them do not nest), then only brackets are kept and
-    innermost empty pairs are deleted repeatedly: each pass lowers every subtree by one level, so
-    a balanced text is empty after ``depth`` passes. All passes run at regex (C) speed.
+    One pass at C speed: strings are removed (brackets inside them do not nest), every opener
+    becomes +1 and every closer -1, and the highest running sum is the depth. Where brackets do
+    not match, json.loads stops at the first mismatch, so the running sum is never below the
+    depth it would reach.
     """
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    for _ in range(max_depth):
-        if not brackets:
-            return
-        reduced = _EMPTY_PAIR.sub("", brackets)
-        if reduced == brackets:
-            break  # irreducible: unbalanced brackets, json.loads reports where
-        brackets = reduced
-    else:
-        if brackets and _EMPTY_PAIR.search(brackets):
-            raise LimitExceeded(f"JSON nested deeper than {max_depth} levels")
-    _check_irreducible_depth(brackets, max_depth)
-
-
-def _check_irreducible_depth(brackets: str, max_depth: int) -> None:
-    """Depth of a bracket string with no adjacent matching pair (malformed JSON).
-
-    Such a string is openers up to its first closer, which cannot match the opener before it,
-    so the scan stops within ``max_depth + 2`` characters whatever the input length.
-    """
-    stack: list[str] = []
-    for char in brackets:
-        if char in _CLOSER_FOR:
-            stack.append(char)
-            if len(stack) > max_depth:
-                raise LimitExceeded(f"JSON nested deeper than {max_depth} levels")
-        elif not stack or _CLOSER_FOR[stack.pop()] != char:
-            return
+    if not brackets:
+        return
+    # Building millions of tiny lists costs seconds in json.loads; real inputs hold far fewer.
+    containers = brackets.count("[") + brackets.count("{")
+    if containers > MAX_JSON_CONTAINERS:
+        raise LimitExceeded(
+            f"JSON holds {containers:,} arrays and objects; at most {MAX_JSON_CONTAINERS:,}"
+        )
+    steps = array.array("b", brackets.encode("ascii").translate(_STEP))
+    if max(itertools.accumulate(steps)) > max_depth:
+        raise LimitExceeded(f"JSON nested deeper than {max_depth} levels")
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

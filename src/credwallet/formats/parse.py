@@ -98,13 +98,14 @@ def _parse_all(data: bytes) -> list[Credential]:
 
 
 def _png_payload(data: bytes) -> str:
-    chunks = png.read_chunks(data)
-    baked = [t for t in png.text_chunks(chunks) if t.keyword.lower() in BAKING_KEYWORDS]
+    # Counted before anything is inflated: a second baked chunk is an error whatever it holds.
+    baked = png.keyword_chunks(png.read_chunks(data), BAKING_KEYWORDS)
     if not baked:
         raise NotACredential("not a credential: PNG has no openbadges text chunk (not baked)")
     if len(baked) > 1:
         raise BadInput(f"PNG holds {len(baked)} openbadges text chunks; expected one")
-    return baked[0].text
+    (text,) = png.text_chunks(baked, BAKING_KEYWORDS)
+    return text.text
 
 
 def _svg_payload(data: bytes) -> str:

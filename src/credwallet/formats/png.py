@@ -1,25 +1,27 @@
 """PNG chunk walking and the text chunks (iTXt, tEXt, zTXt) that carry baked badges.
 
 Every structural rule is checked (signature, IHDR first, lengths within the file, CRC, IEND), as
-a lying length or a bad CRC means the file was damaged or crafted. Compressed text is inflated
-with an output cap, so a chunk that expands to gigabytes costs at most the cap.
+a lying length or a bad CRC means the file was damaged or crafted. Only text chunks whose keyword
+is asked for are decoded (a photo's metadata is never inflated), and compressed text is inflated
+within one budget for the whole file, so chunks that expand to gigabytes cost at most the budget.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from credwallet.errors import BadInput, LimitExceeded
-from credwallet.formats.limits import MAX_INFLATED_CHUNK
+from credwallet.formats.limits import MAX_INFLATED_CHUNK, MAX_INFLATED_PER_FILE
 
 __all__ = [
     "PNG_SIGNATURE",
     "Chunk",
     "TextChunk",
     "build_itxt",
+    "keyword_chunks",
     "read_chunks",
     "text_chunks",
     "write_chunks",
@@ -78,14 +80,33 @@ def read_chunks(data: bytes) -> list[Chunk]:
             return chunks
 
 
-def text_chunks(chunks: Iterable[Chunk]) -> Iterator[TextChunk]:
-    """Decode the text chunks; a malformed text chunk is an error, not silently skipped."""
-    for chunk in chunks:
-        if chunk.type in _TEXT_TYPES:
-            yield _decode_text_chunk(chunk)
+def keyword_chunks(chunks: Iterable[Chunk], keywords: Collection[str]) -> list[Chunk]:
+    """The text chunks whose keyword (compared case-insensitively) is one of ``keywords``.
+
+    Nothing is decoded or inflated: the keyword is the chunk's first bytes.
+    """
+    wanted = {k.lower() for k in keywords}
+    return [
+        chunk
+        for chunk in chunks
+        if chunk.type in _TEXT_TYPES
+        and chunk.data.partition(b"\0")[0].decode("latin-1").lower() in wanted
+    ]
 
 
-def _decode_text_chunk(chunk: Chunk) -> TextChunk:
+def text_chunks(
+    chunks: Iterable[Chunk], keywords: Collection[str], *, budget: int = MAX_INFLATED_PER_FILE
+) -> Iterator[TextChunk]:
+    """Decode the text chunks with one of ``keywords``; a malformed one is an error.
+
+    All compressed chunks of the file together may inflate to at most ``budget`` bytes.
+    """
+    left = [budget]
+    for chunk in keyword_chunks(chunks, keywords):
+        yield _decode_text_chunk(chunk, left)
+
+
+def _decode_text_chunk(chunk: Chunk, left: list[int]) -> TextChunk:
     kind = chunk.type.decode("ascii")
     keyword_bytes, sep, rest = chunk.data.partition(b"\0")
     if not sep or not 1 <= len(keyword_bytes) <= 79:
@@ -96,39 +117,43 @@ def _decode_text_chunk(chunk: Chunk) -> TextChunk:
     if chunk.type == b"zTXt":
         if not rest or rest[0] != 0:
             raise BadInput(f"PNG zTXt chunk at offset {chunk.offset} uses an unknown compression")
-        return TextChunk(keyword, _inflate(rest[1:], chunk).decode("latin-1"), kind)
-    return TextChunk(keyword, _decode_itxt_text(rest, chunk), kind)
+        return TextChunk(keyword, _inflate(rest[1:], chunk, left).decode("latin-1"), kind)
+    return TextChunk(keyword, _decode_itxt_text(rest, chunk, left), kind)
 
 
-def _decode_itxt_text(rest: bytes, chunk: Chunk) -> str:
+def _decode_itxt_text(rest: bytes, chunk: Chunk, left: list[int]) -> str:
     if len(rest) < 2:
         raise BadInput(f"PNG iTXt chunk at offset {chunk.offset} is truncated")
     compressed, method = rest[0], rest[1]
     fields = rest[2:].split(b"\0", 2)  # language tag, translated keyword, text
     if len(fields) != 3 or compressed not in (0, 1) or (compressed and method != 0):
         raise BadInput(f"PNG iTXt chunk at offset {chunk.offset} is malformed")
-    raw = _inflate(fields[2], chunk) if compressed else fields[2]
+    raw = _inflate(fields[2], chunk, left) if compressed else fields[2]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadInput(f"PNG iTXt chunk at offset {chunk.offset} is not valid UTF-8") from None
 
 
-def _inflate(compressed: bytes, chunk: Chunk) -> bytes:
+def _inflate(compressed: bytes, chunk: Chunk, left: list[int]) -> bytes:
+    """Inflate one chunk's text, charging its output to the file's budget ``left[0]``."""
+    cap = min(MAX_INFLATED_CHUNK, left[0])
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(compressed, MAX_INFLATED_CHUNK + 1)
+        out = inflater.decompress(compressed, cap + 1)
     except zlib.error:
         raise BadInput(
             f"PNG {chunk.type.decode()} chunk at offset {chunk.offset}: bad zlib data"
         ) from None
-    if len(out) > MAX_INFLATED_CHUNK:
+    if len(out) > cap:
         raise LimitExceeded(
             f"PNG {chunk.type.decode()} chunk at offset {chunk.offset} expands past "
-            f"{MAX_INFLATED_CHUNK} bytes"
+            f"{cap} bytes (the compressed text of one image may expand to "
+            f"{MAX_INFLATED_PER_FILE} bytes)"
         )
     if not inflater.eof:
         raise BadInput(f"PNG {chunk.type.decode()} chunk at offset {chunk.offset}: truncated zlib")
+    left[0] -= len(out)
     return out
 
 

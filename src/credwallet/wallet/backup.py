@@ -74,11 +74,10 @@ def write_backup(
 
 def read_backup(path: Path, passphrase: str) -> list[ArchiveRecord]:
     """Decrypt and check the whole backup (MACs, digest, counts) before returning anything."""
-    try:
-        handle = path.expanduser().open("rb")
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
+    from credwallet.wallet.sources import open_regular_file
+
+    # A FIFO or a device would block or never end: only a regular file is read.
+    with open_regular_file(path.expanduser()) as handle:
         reader = ArchiveReader(iter_decrypt_passphrase(handle, passphrase))
         records = list(reader.records())  # raises on any damage, before anything is written
     for record in records:

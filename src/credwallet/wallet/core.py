@@ -294,10 +294,15 @@ class Wallet:
         for item in self._iter_sources(names, offline=offline):
             if isinstance(item, SourceFailure):
                 summary.outcomes.append(_failed(item.name, item.error))
-            elif is_image(item.data) and self._holds_no_credential(item):
-                qr_images.append(item)
             else:
-                self._prepare(item, pending, summary, allow_invalid, verify, offline, when)
+                # Parsed once here: an image with no baked credential is read for QR codes.
+                parsed = _parse_source(item)
+                if is_image(item.data) and isinstance(parsed, NotACredential):
+                    qr_images.append(item)
+                else:
+                    self._prepare(
+                        item, pending, summary, allow_invalid, verify, offline, when, parsed
+                    )
             if progress:
                 progress(item.name)
             if len(pending) >= IMPORT_CHUNK:
@@ -309,18 +314,6 @@ class Wallet:
             self._prepare_qr(qr_images, pending, summary, allow_invalid, verify, offline, when)
         self._store_pending(pending, summary)
         return summary
-
-    @staticmethod
-    def _holds_no_credential(source: Source) -> bool:
-        from credwallet.formats import parse_all
-
-        try:
-            parse_all(source.data)
-        except NotACredential:
-            return True
-        except CredwalletError:
-            return False
-        return False
 
     def _prepare_qr(
         self,
@@ -378,11 +371,14 @@ class Wallet:
         verify: bool,
         offline: bool,
         now: datetime,
+        parsed: list[Credential] | CredwalletError | None = None,
     ) -> None:
-        from credwallet.formats import parse_all
-
+        if parsed is None:
+            parsed = _parse_source(source)
         try:
-            credentials = parse_all(source.data)
+            if isinstance(parsed, CredwalletError):
+                raise parsed
+            credentials = parsed
             if not credentials:
                 # A presentation of none (a holder proof only): nothing to keep, but the input
                 # must still get an outcome, or the import would end silently with exit 0.
@@ -686,3 +682,13 @@ def restore_wallet(
         merge_into=into.store if into is not None else None,
         dedup_for=dedup_for_payload,
     )
+
+
+def _parse_source(source: Source) -> list[Credential] | CredwalletError:
+    """The credentials in one input, or the error that says why there are none."""
+    from credwallet.formats import parse_all
+
+    try:
+        return parse_all(source.data)
+    except CredwalletError as exc:
+        return exc

@@ -12,11 +12,19 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded
 from credwallet.formats import MAX_INPUT_BYTES
 
-__all__ = ["CREDENTIAL_SUFFIXES", "Source", "SourceFailure", "expand_sources", "read_file_limited"]
+__all__ = [
+    "CREDENTIAL_SUFFIXES",
+    "Source",
+    "SourceFailure",
+    "expand_sources",
+    "open_regular_file",
+    "read_file_limited",
+]
 
 # When walking a folder only these are tried; a file named explicitly is always tried.
 CREDENTIAL_SUFFIXES = frozenset({".json", ".jsonld", ".jwt", ".jws", ".png", ".svg", ".txt"})
@@ -39,8 +47,12 @@ class SourceFailure:
     error: CredwalletError
 
 
-def read_file_limited(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """Read a regular file of at most ``limit`` bytes; BadInput/LimitExceeded otherwise."""
+def open_regular_file(path: Path, *, limit: int | None = None) -> BinaryIO:
+    """Open a regular file (of at most ``limit`` bytes) for reading; never blocks on a FIFO.
+
+    A FIFO, a device (``/dev/zero``) or a directory is refused before it is opened; the check is
+    repeated on the open descriptor in case the path was swapped in between.
+    """
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -49,16 +61,23 @@ def read_file_limited(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
         raise BadInput(f"{path}: not a regular file")
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise LimitExceeded(f"{path}: {info.st_size:,} bytes is over the {limit:,}-byte limit")
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO after the stat, open still returns.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise BadInput(f"{path}: not a regular file")
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise BadInput(f"{path}: not a regular file")
+    return handle
+
+
+def read_file_limited(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a regular file of at most ``limit`` bytes; BadInput/LimitExceeded otherwise."""
+    with open_regular_file(path, limit=limit) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise LimitExceeded(f"{path}: over the {limit:,}-byte limit")

@@ -1,0 +1,183 @@
+"""Issue 16, costly inputs: each hostile input finishes in seconds with bounded memory.
+
+Every test goes through the CLI (in-process through Typer's runner, or as a real process where a
+read could block) and bounds its own run time; nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zlib
+from pathlib import Path
+
+import hostile
+import pytest
+from badges import badge
+from clirun import (
+    assert_import_failed,
+    assert_no_crash,
+    assert_one_line_error,
+    copy_wallet,
+    count,
+    inproc,
+    make_template_wallet,
+    subproc,
+)
+
+from credwallet.formats import bake
+from credwallet.verify.keys import SigningKey
+
+HELD = 1
+KEY = SigningKey.generate("Ed25519")
+# Seconds any one hostile input may take (each finishes well under one; CI machines are slow).
+BOUND = 15.0
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template_wallet(tmp_path_factory.mktemp("template"), HELD)
+
+
+@pytest.fixture
+def home(template: Path, tmp_path: Path) -> Path:
+    return copy_wallet(template, tmp_path / "wallet")
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed = time.monotonic() - self.started
+        assert self.elapsed < BOUND, f"took {self.elapsed:.1f} s"
+
+
+# --- PNG text chunks --------------------------------------------------------------------------
+
+ONE_BOMB = hostile.zlib_bomb(16 * hostile.MEGABYTE)  # 16 KiB that inflate to 16 MiB
+
+
+def _ztxt(keyword: bytes) -> bytes:
+    return hostile.png_chunk(b"zTXt", keyword + b"\0\0" + ONE_BOMB + b"\0\0\0\0")
+
+
+def _baked_with_comment_bombs(chunks: int) -> bytes:
+    baked = bake.bake_png(
+        hostile.PNG_SIGNATURE + hostile._ihdr() + hostile._idat_and_end(),
+        json.dumps(badge(KEY, 500)),
+        keyword="openbadgecredential",
+    )
+    ihdr_end = len(hostile.PNG_SIGNATURE) + 25
+    return baked[:ihdr_end] + _ztxt(b"Comment") * chunks + baked[ihdr_end:]
+
+
+class TestPngTextChunks:
+    def test_chunks_with_other_keywords_are_never_inflated(
+        self, home: Path, tmp_path: Path
+    ) -> None:
+        """200 zTXt comments of 16 MiB each (3 GiB in all) beside the badge cost nothing."""
+        path = tmp_path / "badge.png"
+        path.write_bytes(_baked_with_comment_bombs(200))
+        with Timer():
+            ran = inproc(home, "import", str(path))
+        assert_no_crash(ran)
+        assert ran.code == 0, ran.all
+        assert count(home) == HELD + 1
+
+    def test_one_budget_for_all_baked_chunks_of_a_file(self, tmp_path: Path) -> None:
+        """Two baked chunks are refused before either is inflated."""
+        doubled = _baked_with_comment_bombs(0)
+        ihdr_end = len(hostile.PNG_SIGNATURE) + 25
+        doubled = doubled[:ihdr_end] + _ztxt(b"openbadges") * 100 + doubled[ihdr_end:]
+        path = tmp_path / "doubled.png"
+        path.write_bytes(doubled)
+        with Timer():
+            ran = inproc(tmp_path / "none", "verify", str(path))
+        assert_no_crash(ran)
+        assert ran.code == 7, ran.all
+        assert "101 openbadges text chunks" in " ".join(ran.out.split())
+
+
+def test_png_budget_is_shared_by_the_chunks_of_a_file() -> None:
+    """Chunks that each fit the per-chunk cap still share one budget per file."""
+    from credwallet.errors import LimitExceeded
+    from credwallet.formats import png
+
+    text = zlib.compress(b"x" * 1000)
+    chunk = png.Chunk(b"zTXt", b"openbadges\0\0" + text, 0)
+    assert len(list(png.text_chunks([chunk, chunk], ["openbadges"], budget=2000))) == 2
+    with pytest.raises(LimitExceeded, match="expands past"):
+        list(png.text_chunks([chunk, chunk, chunk], ["openbadges"], budget=2500))
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+class TestJsonShape:
+    def test_many_deep_arrays_are_checked_in_one_pass(self, home: Path, tmp_path: Path) -> None:
+        """7.5 MB of arrays nested 62 deep (within the depth limit) is refused in seconds."""
+        unit = b"[" * 62 + b"]" * 62
+        path = tmp_path / "deep.json"
+        path.write_bytes(b'{"a":[' + b",".join([unit] * (7_500_000 // 125)) + b"]}")
+        with Timer():
+            ran = inproc(home, "import", str(path))
+        assert "arrays and objects" in assert_import_failed(ran)
+        assert count(home) == HELD
+
+    @pytest.mark.parametrize(
+        ("text", "ok"),
+        [
+            ("[" * 64 + "]" * 64, True),
+            ("[" * 65 + "]" * 65, False),
+            ('["' + "[" * 100 + '"]', True),  # brackets inside strings do not nest
+            ("[}" + "[" * 100, False),
+            ('{"a":' * 64 + "1" + "}" * 64, True),
+        ],
+    )
+    def test_depth_limit_is_exact(self, text: str, ok: bool) -> None:
+        """The one-pass depth check agrees with the limit of 64 levels."""
+        from credwallet.errors import BadInput, LimitExceeded
+        from credwallet.formats.jsonutil import loads_strict
+
+        if ok:
+            loads_strict(text)
+        else:
+            with pytest.raises(BadInput) as caught:
+                loads_strict(text)
+            assert isinstance(caught.value, LimitExceeded) or "invalid JSON" in str(caught.value)
+
+
+# --- unbounded reads (real processes: a blocked read would hang, the time limit catches it) ---
+
+
+def _special(kind: str, tmp_path: Path) -> str:
+    if kind == "fifo":
+        path = tmp_path / "pipe.toml"
+        os.mkfifo(path)
+        return str(path)
+    return "/dev/zero"
+
+
+class TestUnboundedReads:
+    @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+    @pytest.mark.parametrize("command", ["add", "import"])
+    def test_pathway_files_must_be_regular(
+        self, command: str, kind: str, home: Path, tmp_path: Path
+    ) -> None:
+        """`pathway add|import` refuse a FIFO with no writer and /dev/zero at once."""
+        with Timer():
+            ran = subproc(home, "pathway", command, _special(kind, tmp_path))
+        assert_one_line_error(ran, 7)
+        assert "not a regular file" in ran.err
+
+    @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+    def test_restore_reads_only_a_regular_file(self, kind: str, tmp_path: Path) -> None:
+        """`restore FIFO` and `restore /dev/zero` are refused, not read for ever."""
+        with Timer():
+            ran = subproc(tmp_path / "new-home", "restore", _special(kind, tmp_path))
+        assert_one_line_error(ran, 7)
+        assert "not a regular file" in ran.err
+        assert not (tmp_path / "new-home").exists() or not any((tmp_path / "new-home").iterdir())
