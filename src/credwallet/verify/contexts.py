@@ -1,24 +1,64 @@
-"""Pinned JSON-LD contexts: URL -> SHA-256 (hex) of the exact bytes that URL serves.
+"""Pinned JSON-LD contexts, and the copies of them that ship inside credwallet.
 
-The document loader accepts a pinned URL's bytes, from a user's context directory, a cache or
-the network, only when their SHA-256 equals the pin, so a swapped context (which could change
-what a signed credential means) is refused. The bytes themselves are not shipped: users point
-``CREDWALLET_CONTEXTS`` at a directory of them, or allow the network once.
+A pin says which document a context URL means. The document loader accepts a pinned URL's
+content, from the package, a user's context directory, the cache or the network, only when it
+matches a pin, so a swapped context (which could change what a signed credential means) is
+refused. Content matches when the SHA-256 of its bytes is one of the URL's byte pins, or when
+the SHA-256 of its parsed JSON (keys sorted, no spaces; see :func:`json_digest`) equals the
+shipped copy's: servers re-indent and re-order published contexts, and what a context means is
+its JSON, not its whitespace.
 
-Pins were computed from copies taken from each context's authoritative repository at a fixed
-commit (recorded next to each entry). Aliases (several URLs for one document) share a pin.
-``https://purl.imsglobal.org/spec/ob/v3p0/extensions.json`` is deliberately NOT pinned: the
-only copy available was transcribed from third-party code, so it cannot vouch for the real one.
+Every pinned context ships in ``contexts_data/`` (see its NOTICE.md): ``index.json`` there
+gives each URL's file, SHA-256, parsed-JSON SHA-256, source and licence, so a fresh install
+verifies RDFC-signed credentials offline. Pins were computed from copies taken from each
+context's authoritative repository at a fixed commit (recorded next to each entry). Aliases
+(several URLs for one document) share a pin. ``context-3.0.3.json`` has two byte pins: 1EdTech
+added two terms (``endorsementJwt``, ``jti``) to the published 3.0.3 context after the first
+revision; credwallet ships the later one, which only adds terms, and accepts either.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+from importlib import resources
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["PINNED_CONTEXTS", "pin_for"]
+__all__ = [
+    "PINNED_CONTEXTS",
+    "ShippedContext",
+    "json_digest",
+    "matches_pin",
+    "pin_for",
+    "pins_for",
+    "shipped_context",
+    "shipped_index",
+]
 
 _PINS: Final[dict[str, str]] = {
+    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (Apache-2.0)
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": (
+        "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6"
+    ),
+    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (Apache-2.0)
+    "https://purl.imsglobal.org/spec/clr/v2p0/context.json": (
+        "e198d7b517d74c5036434ce495086f67b10244709e9a3df9dcb7f8b1579b6167"
+    ),
+    # 1EdTech/openbadges-specification @ 1af145ff2dc6 (the alias 1EdTech's validator serves)
+    "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld": (
+        "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10"
+    ),
+    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (Apache-2.0); parsed JSON
+    # equal to the copy found earlier in third-party code
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
+        "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3"
+    ),
+    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (W3C ODRL 2.2 context)
+    "https://www.w3.org/ns/odrl.jsonld": (
+        "f9937a5cf820abc39a1b954a3752132a9334fb23ec4a379e77a74a007c8f567d"
+    ),
     # blockchain-certificates/cert-verifier-js @ 21de5589cd9b
     "https://ns.did.ai/suites/secp256k1-2019/v1": (
         "8452efdde151151539b78d240f55cee7d9cc985bf078123ce310aa7ae04763b4"
@@ -35,9 +75,9 @@ _PINS: Final[dict[str, str]] = {
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": (
         "00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53"
     ),
-    # 1EdTech/openbadges-specification @ 1af145ff2dc6
+    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (the 2026 revision)
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
-        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761"
+        "3d34f4d4ef1bce691106e63798beb5e7b862ba841423f5ee1e53ab7ddf3bca84"
     ),
     # 1EdTech/openbadges-specification @ 1af145ff2dc6
     "https://purl.imsglobal.org/spec/ob/v3p0/context.json": (
@@ -209,10 +249,79 @@ _PINS: Final[dict[str, str]] = {
     ),
 }
 
-#: Read-only view of the pin table.
+#: Earlier published revisions of a pinned context that are accepted too (byte pins).
+_EARLIER: Final[dict[str, tuple[str, ...]]] = {
+    # 1EdTech/openbadges-specification @ 1af145ff2dc6: 3.0.3 before endorsementJwt and jti
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
+}
+
+#: Read-only view of the pin table (URL -> SHA-256 of the shipped copy's bytes).
 PINNED_CONTEXTS: Final = MappingProxyType(_PINS)
+
+_DATA_PACKAGE = "credwallet.verify"
+_DATA_DIR = "contexts_data"
 
 
 def pin_for(url: str) -> str | None:
     """The pinned SHA-256 (lower-case hex) of the context at ``url``, or None if unpinned."""
     return _PINS.get(url)
+
+
+def pins_for(url: str) -> tuple[str, ...]:
+    """Every accepted byte SHA-256 of the context at ``url`` (empty if unpinned)."""
+    pin = _PINS.get(url)
+    return () if pin is None else (pin, *_EARLIER.get(url, ()))
+
+
+def json_digest(data: bytes) -> str | None:
+    """SHA-256 of the parsed JSON re-serialised with sorted keys and no spaces; None if not JSON.
+
+    Two copies with the same digest are the same JSON document, whatever their layout.
+    """
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return None
+    text = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ShippedContext:
+    """One entry of ``contexts_data/index.json``."""
+
+    __slots__ = ("file", "json_sha256", "licence", "sha256", "source", "url")
+
+    def __init__(self, url: str, entry: dict[str, Any]) -> None:
+        self.url = url
+        self.file = str(entry["file"])
+        self.sha256 = str(entry["sha256"])
+        self.json_sha256 = str(entry["json_sha256"])
+        self.source = str(entry["source"])
+        self.licence = str(entry["licence"])
+
+
+@functools.cache
+def shipped_index() -> dict[str, ShippedContext]:
+    """URL -> shipped context, read once from the package data."""
+    folder = resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR)
+    raw = json.loads(folder.joinpath("index.json").read_bytes())
+    return {url: ShippedContext(url, entry) for url, entry in raw.items()}
+
+
+def shipped_context(url: str) -> bytes | None:
+    """The bytes of the copy of ``url`` that ships with credwallet, or None."""
+    entry = shipped_index().get(url)
+    if entry is None:
+        return None
+    folder = resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR)
+    return folder.joinpath(entry.file).read_bytes()
+
+
+def matches_pin(url: str, data: bytes) -> bool:
+    """True when ``data`` is a pinned document for ``url`` (by bytes or by parsed JSON)."""
+    if hashlib.sha256(data).hexdigest() in pins_for(url):
+        return True
+    entry = shipped_index().get(url)
+    return entry is not None and json_digest(data) == entry.json_sha256

@@ -3,12 +3,18 @@
 Where a context comes from, in order (the first that has it wins):
 
 1. the loader's memo (each URL is read and checked once per loader);
-2. the directories named in ``CREDWALLET_CONTEXTS`` (``os.pathsep``-separated), each with an
+2. the copies shipped inside credwallet (``verify/contexts_data``, every pinned context), so a
+   fresh install needs neither the network nor ``CREDWALLET_CONTEXTS``;
+3. the directories named in ``CREDWALLET_CONTEXTS`` (``os.pathsep``-separated), each with an
    ``index.json`` mapping URL -> ``{"file": name}``: a pinned URL's file must match its pin;
    an unpinned URL is accepted there, because the user chose that directory;
-3. the cache passed in (pinned URLs only, pin re-checked);
-4. the network fetcher passed in, only when not offline and only for pinned URLs, checked
+4. the cache passed in (pinned URLs only, pin re-checked);
+5. the network fetcher passed in, only when not offline and only for pinned URLs, checked
    against the pin before it is cached.
+
+A pinned context has one meaning whatever its source (see :mod:`credwallet.verify.contexts`),
+so directories and the cache add contexts credwallet does not ship; for a shipped URL they
+could only supply the same document again, and a copy that differs is refused.
 
 Anything else raises :class:`ContextUnavailable` carrying the URL; the verifier reports an
 ``unknown`` check naming it. Only ``https:`` and ``http:`` context URLs are looked up at all,
@@ -34,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded, VerificationIncomplete
-from credwallet.verify.contexts import PINNED_CONTEXTS
+from credwallet.verify.contexts import PINNED_CONTEXTS, matches_pin, shipped_context
 from credwallet.verify.rdfc import (
     DEFAULT_MAX_WORK,
     Quad,
@@ -143,8 +149,10 @@ class DocumentLoader:
     """Serves JSON-LD contexts from pinned, local and (if allowed) network sources only.
 
     ``context_dirs`` None means "read ``CREDWALLET_CONTEXTS``"; ``fetcher`` None or
-    ``offline=True`` means the network is never used. One loader memoises what it has read and
-    the contexts pyld has processed, so reuse one loader for a batch of credentials.
+    ``offline=True`` means the network is never used; ``shipped=False`` leaves out the copies
+    that ship with credwallet (tests of the other sources use it). One loader memoises what it
+    has read and the contexts pyld has processed, so reuse one loader for a batch of
+    credentials.
     """
 
     def __init__(
@@ -154,7 +162,7 @@ class DocumentLoader:
         cache: ContextCache | None = None,
         fetcher: ContextFetcher | None = None,
         offline: bool = False,
-        pins: Mapping[str, str] = PINNED_CONTEXTS,
+        shipped: bool = True,
     ) -> None:
         if context_dirs is None:
             raw = os.environ.get(CONTEXTS_ENV, "")
@@ -164,7 +172,8 @@ class DocumentLoader:
         self._cache = cache
         self._fetcher = fetcher
         self.offline = offline
-        self._pins = pins
+        self._pins = PINNED_CONTEXTS
+        self._shipped = shipped
         self._bytes: dict[str, bytes] = {}
         # Shared with pyld's ContextResolver: resolved contexts survive between documents.
         self.resolved_contexts: dict[str, Any] = _BoundedDict()
@@ -177,20 +186,27 @@ class DocumentLoader:
         fetcher: Fetcher | None,
         *,
         context_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        shipped: bool = True,
     ) -> DocumentLoader:
         """A loader over :class:`credwallet.net.Fetcher`: its cache and offline flag are used.
 
-        ``fetcher`` None means no network and no cache (user directories only).
+        ``fetcher`` None means no network and no cache (shipped copies and user directories).
         """
         if fetcher is None:
-            return cls(context_dirs=context_dirs, offline=True)
+            return cls(context_dirs=context_dirs, offline=True, shipped=shipped)
         net = fetcher
 
         def fetch(url: str) -> bytes:
             return net.fetch(url, accept="application/ld+json, application/json").body
 
         cache = _NetCache(net.cache) if net.cache is not None else None
-        return cls(context_dirs=context_dirs, cache=cache, fetcher=fetch, offline=net.offline)
+        return cls(
+            context_dirs=context_dirs,
+            cache=cache,
+            fetcher=fetch,
+            offline=net.offline,
+            shipped=shipped,
+        )
 
     # -- the sources -----------------------------------------------------------------------
 
@@ -222,11 +238,18 @@ class DocumentLoader:
 
     def _check_pin(self, url: str, data: bytes, source: str) -> None:
         expected = self._pins.get(url)
-        if expected is None:
+        if expected is None or matches_pin(url, data):
             return
-        actual = _sha256(data)
-        if actual != expected:
-            raise ContextPinMismatch(url, source, expected, actual)
+        raise ContextPinMismatch(url, source, expected, _sha256(data))
+
+    def _from_package(self, url: str) -> bytes | None:
+        if not self._shipped:
+            return None
+        data = shipped_context(url)
+        if data is not None:
+            # Cheap (once per URL per loader) and catches a damaged installation.
+            self._check_pin(url, data, "the copy shipped with credwallet")
+        return data
 
     def _from_directory(self, url: str) -> bytes | None:
         path = self._directory_index().get(url)
@@ -276,7 +299,9 @@ class DocumentLoader:
             return known
         if not url.startswith(_ALLOWED_SCHEMES):
             raise ContextUnavailable(url, "only https: (and http:) context URLs are allowed")
-        data = self._from_directory(url)
+        data = self._from_package(url)
+        if data is None:
+            data = self._from_directory(url)
         if data is None and url in self._pins:
             data = self._from_cache(url) or self._from_network(url)
         if data is None:
