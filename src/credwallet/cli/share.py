@@ -42,6 +42,11 @@ class Level(StrEnum):
     H = "H"
 
 
+class PaperSize(StrEnum):
+    A4 = "A4"
+    LETTER = "Letter"
+
+
 class ResumeFormat(StrEnum):
     LINKEDIN = "linkedin"
     JSONRESUME = "jsonresume"
@@ -282,6 +287,63 @@ def qr_code(
         _emit(out, out_path, svg.encode("utf-8"), what, force=force)
     else:
         raise UsageError("--out must end in .png or .svg, or be - for the terminal")
+
+
+@app.command("pdf")
+def pdf(
+    ctx: typer.Context,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="The PDF file to write.")],
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Wallet ids (or prefixes); default: all.")
+    ] = None,
+    paper: Annotated[
+        PaperSize, typer.Option("--paper", help="A4 or Letter.", case_sensitive=False)
+    ] = PaperSize.A4,
+    level: LevelOption = Level.M,
+    force: ForceOption = False,
+    json_flag: JsonFlag = False,
+) -> None:
+    """A printable portfolio: a cover page, then one page per credential with a QR code."""
+    from credwallet.share.output import write_private
+    from credwallet.share.pdf import render_pdf
+    from credwallet.share.qrchoice import choose_qr
+
+    state = state_of(ctx)
+    out = state.output(json_flag=json_flag)
+    _check_out(out_path, force=force)
+    when = _now()
+    with open_wallet(state) as wallet:
+        items = _shared_items(wallet, ids, when)
+        name = _holder_name(wallet, items, out)
+        holder_did = wallet.holder_did()
+    chosen = _level(level)
+    choices = {i.wallet_id: choose_qr(i.credential, level=chosen) for i in items}
+    result = render_pdf(
+        items,
+        holder_did=holder_did,
+        holder_name=name,
+        generated_at=when,
+        qr_choices=choices,
+        paper="A4" if paper is PaperSize.A4 else "Letter",
+        qr_level=chosen,
+    )
+    for warning in result.warnings:
+        out.warn(warning)
+    write_private(out_path, result.data, force=force)
+    if out.json_mode:
+        out.data(
+            {
+                "path": str(out_path),
+                "pages": len(items) + 1,
+                "paper": str(paper),
+                "credentials": [
+                    {"id": i.wallet_id, "qr": choices[i.wallet_id].kind} for i in items
+                ],
+                "warnings": list(result.warnings),
+            }
+        )
+        return
+    out.success(f"Wrote {clean(out_path)}: a cover page and {len(items)} credential page(s)")
 
 
 @app.command("resume")

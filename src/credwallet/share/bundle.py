@@ -50,7 +50,7 @@ from credwallet.models import (
     JSONObject,
     VerificationReport,
 )
-from credwallet.share import presentation, qr
+from credwallet.share import presentation, qr, qrchoice
 from credwallet.share.items import SharedItem, ShareStatus, share_status
 from credwallet.share.output import write_private
 from credwallet.share.page import PageQr, render_index
@@ -159,26 +159,8 @@ def credential_file_name(number: int, credential: Credential) -> str:
 
 
 def qr_texts(credential: Credential, *, level: qr.ErrorLevel = "M", link: bool = True) -> list[str]:
-    """The QR texts for a credential: its public https link when it has one (and ``link``),
-    otherwise the credential itself (a JWS as it is, JSON minified), split if needed."""
-    url = credential.public_url
-    if link and url and url.startswith(qr.LINK_SCHEME):
-        return [qr.encode_link(url)]
-    if credential.jws:
-        payload = credential.jws.encode("ascii")
-    else:
-        payload = json.dumps(credential.document, ensure_ascii=False, separators=(",", ":")).encode(
-            "utf-8"
-        )
-    return qr.encode_credential(payload, level=level)
-
-
-def _qr_caption(texts: Sequence[str]) -> str:
-    if len(texts) == 1 and texts[0].startswith(qr.LINK_SCHEME):
-        return "Scan for the issuer's page of this credential."
-    if len(texts) == 1:
-        return "Scan to import or verify the whole credential."
-    return f"The whole credential in {len(texts)} QR codes: scan all of them, in any order."
+    """The QR texts for a credential (see :func:`credwallet.share.qrchoice.qr_texts`)."""
+    return qrchoice.qr_texts(credential, level=level, link=link)
 
 
 def _sha256(data: bytes) -> str:
@@ -223,7 +205,8 @@ def write_bundle(
         credential = item.credential
         file_name = f"credentials/{credential_file_name(number, credential)}"
         files[file_name] = credential.original
-        texts = qr_texts(credential, level=qr_level)
+        choice = qrchoice.choose_qr(credential, level=qr_level)
+        texts = list(choice.texts)
         png = (
             qr.render_png(texts[0], qr_level)
             if len(texts) == 1
@@ -231,13 +214,14 @@ def write_bundle(
         )
         qr_name = f"qr/{file_name.removeprefix('credentials/').rsplit('.', 1)[0]}.png"
         files[qr_name] = png
-        qr_codes[item.wallet_id] = PageQr(png=png, caption=_qr_caption(texts), parts=len(texts))
+        qr_codes[item.wallet_id] = PageQr(png=png, caption=choice.caption, parts=len(texts))
         index = presentation_of.get(item.wallet_id)
         entries.append(
             {
                 "file": file_name,
                 "qr": qr_name,
                 "qr_parts": len(texts),
+                "qr_kind": choice.kind,
                 "name": credential.display_name,
                 "issuer": credential.issuer.name or credential.issuer.id,
                 "format": str(credential.format),
