@@ -255,7 +255,13 @@ def qr_code(
     with open_wallet(state) as wallet:
         (item,) = _shared_items(wallet, [credential_id], _now())
     chosen = _level(level)
-    texts = qr_texts(item.credential, level=chosen, link=link)
+    if out_path == "-" and not out.json_mode:
+        from credwallet.share.qrchoice import terminal_qr
+
+        # Half blocks draw two module rows per line; each symbol fits 80 columns.
+        texts, chosen = terminal_qr(item.credential, level=chosen, link=link)
+    else:
+        texts = qr_texts(item.credential, level=chosen, link=link)
     kind = "link" if texts[0].startswith(qr.LINK_SCHEME) else "credential"
     if out.json_mode:
         out.data({"id": item.wallet_id, "kind": kind, "parts": len(texts), "texts": texts})
@@ -263,10 +269,13 @@ def qr_code(
             return
     what = f"a QR code of the {kind}" + (f" in {len(texts)} parts" if len(texts) > 1 else "")
     if out_path == "-":
+        from credwallet.share.qrchoice import caption_for
+
         for number, text in enumerate(texts, start=1):
             if len(texts) > 1:
                 out.line(f"Part {number} of {len(texts)}")
             sys.stdout.write(qr.render_terminal(text, chosen))
+        out.message(caption_for("link" if kind == "link" else "cw1", len(texts)))
         sys.stdout.flush()
         return
     suffix = Path(out_path).suffix.lower()
