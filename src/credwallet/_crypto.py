@@ -392,3 +392,89 @@ def secp256k1_sign(scalar: bytes, message: bytes) -> tuple[bytes, bytes]:
         serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
     )
     return r.to_bytes(32, "big") + s.to_bytes(32, "big"), point
+
+
+# --- other wallets' export encryption (import only) --------------------------------------------
+
+
+def openssl_evp_bytes_to_key(
+    passphrase: bytes, salt: bytes, *, key_len: int, iv_len: int
+) -> tuple[bytes, bytes]:
+    """OpenSSL's EVP_BytesToKey with MD5 and one round: what CryptoJS does with a passphrase.
+
+    MD5 here is not a choice of ours: it is how those exports were made, and reading them
+    needs it. Nothing credwallet writes uses it.
+    """
+    derived = b""
+    block = b""
+    while len(derived) < key_len + iv_len:
+        digest = hashes.Hash(hashes.MD5())  # noqa: S303 (the legacy format requires it)
+        digest.update(block + passphrase + salt)
+        block = digest.finalize()
+        derived += block
+    return derived[:key_len], derived[key_len : key_len + iv_len]
+
+
+def aes_cbc_pkcs7_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
+    """AES-CBC with PKCS#7 padding; :class:`OpenFailed` when the padding is wrong (a wrong
+    passphrase, almost always: CBC has no integrity of its own)."""
+    from cryptography.hazmat.primitives import padding as sym_padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    if not ciphertext or len(ciphertext) % 16:
+        raise OpenFailed
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    padded = decryptor.update(ciphertext) + decryptor.finalize()
+    unpadder = sym_padding.PKCS7(128).unpadder()
+    try:
+        return unpadder.update(padded) + unpadder.finalize()
+    except ValueError as exc:
+        raise OpenFailed from exc
+
+
+def aes_cbc_pkcs7_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
+    """The inverse of :func:`aes_cbc_pkcs7_decrypt` (tests make legacy exports with it)."""
+    from cryptography.hazmat.primitives import padding as sym_padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    padder = sym_padding.PKCS7(128).padder()
+    padded = padder.update(plaintext) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return encryptor.update(padded) + encryptor.finalize()
+
+
+def pbkdf2_sha512(secret: bytes, salt: bytes, *, iterations: int, length: int = 32) -> bytes:
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    return PBKDF2HMAC(hashes.SHA512(), length, salt, iterations).derive(secret)
+
+
+def aes_key_unwrap(kek: bytes, wrapped: bytes) -> bytes:
+    """RFC 3394 AES key unwrap; :class:`OpenFailed` when the integrity check fails."""
+    from cryptography.hazmat.primitives.keywrap import InvalidUnwrap
+    from cryptography.hazmat.primitives.keywrap import aes_key_unwrap as unwrap
+
+    try:
+        return unwrap(kek, wrapped)
+    except (InvalidUnwrap, ValueError) as exc:
+        raise OpenFailed from exc
+
+
+def aes_key_wrap(kek: bytes, key: bytes) -> bytes:
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap as wrap
+
+    return wrap(kek, key)
+
+
+def aesgcm_decrypt(
+    key: bytes, nonce: bytes, ciphertext_and_tag: bytes, aad: bytes | None = None
+) -> bytes:
+    """AES-GCM with a separate nonce (as other programs' envelopes lay it out)."""
+    try:
+        return AESGCM(key).decrypt(nonce, ciphertext_and_tag, aad)
+    except (InvalidTag, ValueError, OverflowError) as exc:
+        raise OpenFailed from exc
+
+
+def aesgcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes | None = None) -> bytes:
+    return AESGCM(key).encrypt(nonce, plaintext, aad)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from migrate_support import Run
+from migrate_support import Run, shown
 
 from credwallet.formats.bake import bake_png
 
@@ -71,10 +71,7 @@ def seed(run: Run, tmp_path: Path, documents: dict[str, Any]) -> None:
 
 
 def show_all(run: Run) -> list[dict[str, Any]]:
-    result = run("show", "--json")
-    assert result.exit_code == 0, result.output
-    items = json.loads(result.stdout)
-    return items if isinstance(items, list) else items["credentials"]
+    return shown(run)
 
 
 def test_badge_class_and_issuer_are_resolved_and_stored(wallet: Run, tmp_path: Path) -> None:

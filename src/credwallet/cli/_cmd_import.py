@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +51,8 @@ def _render(out: Output, summary: ImportSummary) -> None:
             message = item.message.removeprefix(f"{item.source}: ")
             line += f"  {clean(message)}"
         out.message(line, style=_RESULT_STYLE.get(item.result))
+    for origin in summary.origin_summaries():
+        out.message(clean(origin["summary"]))
     out.message(
         f"{summary.count('imported')} imported, {summary.count('duplicate')} duplicates, "
         f"{summary.count('refused')} refused, {summary.count('failed')} failed"
@@ -70,13 +74,34 @@ def import_(
         bool,
         typer.Option("--allow-invalid", help="Keep credentials whose signature fails too."),
     ] = False,
+    import_passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--import-passphrase-file",
+            help="The passphrase of an encrypted export (another wallet's backup); "
+            "asked on the terminal when needed otherwise.",
+        ),
+    ] = None,
+    adopt_keys: Annotated[
+        bool,
+        typer.Option(
+            "--adopt-keys",
+            help="Keep the private keys in another wallet's backup: its holder DID becomes "
+            "one of your identities.",
+        ),
+    ] = False,
     offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Import credentials, verifying each on the way in."""
+    """Import credentials, verifying each on the way in.
+
+    Other wallets' exports (a zip of badges, a Learner Credential Wallet backup) are opened
+    and every credential inside imported.
+    """
     state = state_of(ctx)
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
+    export_passphrase = _export_passphrase(import_passphrase_file)
     with open_wallet(state) as wallet:
         progress = None
         if not out.json_mode and out.err.is_terminal:
@@ -87,6 +112,8 @@ def import_(
                 allow_invalid=allow_invalid,
                 offline=state.offline,
                 progress=progress,
+                export_passphrase=export_passphrase,
+                adopt_keys=adopt_keys,
             )
         finally:
             if progress:
@@ -97,6 +124,20 @@ def import_(
         _render(out, summary)
     if summary.exit_code is not ExitCode.OK:
         raise typer.Exit(int(summary.exit_code))
+
+
+def _export_passphrase(path: Path | None) -> Callable[[], str] | None:
+    """Read from the file when given (never argv), else asked on a terminal, only if needed."""
+    from credwallet.cli._unlock import read_passphrase_file
+
+    if path is not None:
+        value = read_passphrase_file(path)
+        return lambda: value
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        import getpass
+
+        return lambda: getpass.getpass("Passphrase of the encrypted export: ", stream=sys.stderr)
+    return None
 
 
 class _Spinner:

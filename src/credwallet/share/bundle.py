@@ -78,6 +78,7 @@ __all__ = [
     "looks_like_zip",
     "qr_texts",
     "read_bundle",
+    "read_zip_entries",
     "sign_manifest",
     "verify_bundle",
     "verify_manifest_signer",
@@ -358,6 +359,14 @@ def _read_entry(
 
 def read_bundle(data: bytes, *, limits: BundleLimits | None = None) -> BundleContents:
     """Read every file of a bundle into memory, refusing anything unsafe. No disk writes."""
+    files = read_zip_entries(data, limits=limits)
+    manifest = _parse_manifest(files.get(MANIFEST))
+    return BundleContents(files=files, manifest=manifest)
+
+
+def read_zip_entries(data: bytes, *, limits: BundleLimits | None = None) -> dict[str, bytes]:
+    """Every file of any zip archive, in memory, under the bundle limits (names, sizes, ratio,
+    entry count, no links or encryption): also how `import` reads a zip of badges."""
     limits = limits or BundleLimits()
     if len(data) > limits.max_archive_bytes:
         raise LimitExceeded(f"bundle over {limits.max_archive_bytes} bytes")
@@ -399,8 +408,7 @@ def read_bundle(data: bytes, *, limits: BundleLimits | None = None) -> BundleCon
                 raise BadInput(f"bundle entry {info.filename!r} is damaged") from None
             total += len(content)
             files[info.filename] = content
-    manifest = _parse_manifest(files.get(MANIFEST))
-    return BundleContents(files=files, manifest=manifest)
+    return files
 
 
 def _parse_manifest(raw: bytes | None) -> JSONObject | None:

@@ -79,9 +79,37 @@ class ImportOutcome:
 @dataclass
 class ImportSummary:
     outcomes: list[ImportOutcome] = field(default_factory=list)
+    origins: list[Any] = field(default_factory=list)  # other wallets' exports (migrate.Origin)
 
     def count(self, result: str) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
+
+    def origin_summaries(self) -> list[dict[str, Any]]:
+        """Per export file: "Learner Credential Wallet backup: 12 credentials, 11 imported,
+        1 duplicate; 2 keys and 1 profile not imported"."""
+        result = []
+        for origin in self.origins:
+            mine = [o for o in self.outcomes if origin.owns(o.source)]
+            counts = {r: sum(1 for o in mine if o.result == r) for r in _RESULTS}
+            parts = [f"{len(mine)} credential{'' if len(mine) == 1 else 's'}"]
+            parts += [f"{n} {r}" for r, n in counts.items() if n and r != "skipped"]
+            text = f"{origin.label} {origin.name}: " + ", ".join(parts)
+            if origin.left_out:
+                text += "; " + _and(origin.left_out) + " not imported"
+            if origin.adopted:
+                text += "; kept as your identities: " + ", ".join(origin.adopted)
+            result.append(
+                {
+                    "source": origin.name,
+                    "kind": origin.label,
+                    "credentials": len(mine),
+                    **counts,
+                    "not_imported": list(origin.left_out),
+                    "adopted_identities": list(origin.adopted),
+                    "summary": text,
+                }
+            )
+        return result
 
     @property
     def exit_code(self) -> ExitCode:
@@ -100,7 +128,15 @@ class ImportSummary:
             "failed": self.count("failed"),
             "skipped": self.count("skipped"),
             "items": [o.to_json() for o in self.outcomes],
+            "sources": self.origin_summaries(),
         }
+
+
+_RESULTS = ("imported", "duplicate", "refused", "failed", "skipped")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _now() -> datetime:
@@ -285,35 +321,77 @@ class Wallet:
         offline: bool = False,
         now: datetime | None = None,
         progress: Callable[[str], None] | None = None,
+        export_passphrase: Callable[[], str] | None = None,
+        adopt_keys: bool = False,
     ) -> ImportSummary:
-        """Parse, verify and store all that ``names`` points at; one bad file stops nothing."""
+        """Parse, verify and store all that ``names`` points at; one bad file stops nothing.
+
+        Other wallets' exports (a zip of badges, a Learner Credential Wallet backup) are opened
+        first (``export_passphrase`` is asked only for an encrypted one); their private keys
+        are kept only with ``adopt_keys``.
+        """
         when = now or self._now()
         summary = ImportSummary()
         pending: list[tuple[str, Credential, CredentialRecord]] = []
         qr_images: list[Source] = []  # images with no baked credential: QR codes, maybe in parts
+        asked = _Once(export_passphrase)
         for item in self._iter_sources(names, offline=offline):
             if isinstance(item, SourceFailure):
                 summary.outcomes.append(_failed(item.name, item.error))
-            else:
+                continue
+            for one in self._unpacked(item, summary, asked, adopt_keys):
                 # Parsed once here: an image with no baked credential is read for QR codes.
-                parsed = _parse_source(item)
-                if is_image(item.data) and isinstance(parsed, NotACredential):
-                    qr_images.append(item)
+                parsed = _parse_source(one)
+                if is_image(one.data) and isinstance(parsed, NotACredential):
+                    qr_images.append(one)
                 else:
                     self._prepare(
-                        item, pending, summary, allow_invalid, verify, offline, when, parsed
+                        one, pending, summary, allow_invalid, verify, offline, when, parsed
                     )
-            if progress:
-                progress(item.name)
-            if len(pending) >= IMPORT_CHUNK:
-                # Store as we go: a long import keeps its progress if it is interrupted, and
-                # each chunk is one short transaction so other processes wait only briefly.
-                self._store_pending(pending, summary)
-                pending.clear()
+                if progress:
+                    progress(one.name)
+                if len(pending) >= IMPORT_CHUNK:
+                    # Store as we go: a long import keeps its progress if it is interrupted,
+                    # and each chunk is one short transaction so others wait only briefly.
+                    self._store_pending(pending, summary)
+                    pending.clear()
         if qr_images:
             self._prepare_qr(qr_images, pending, summary, allow_invalid, verify, offline, when)
         self._store_pending(pending, summary)
         return summary
+
+    def _unpacked(
+        self, source: Source, summary: ImportSummary, asked: _Once, adopt_keys: bool
+    ) -> list[Source]:
+        """The source itself, or the credentials inside another wallet's export."""
+        from credwallet.wallet.migrate import unpack
+
+        try:
+            unpacked = unpack(
+                source, passphrase=asked.get if asked.usable else None, adopt_keys=adopt_keys
+            )
+        except CredwalletError as exc:
+            summary.outcomes.append(_failed(source.name, exc))
+            return []
+        if unpacked is None:
+            return [source]
+        summary.origins.append(unpacked.origin)
+        for did in unpacked.origin.adopted:
+            self.adopt_identity(did, unpacked.origin.keys, unpacked.origin.did_documents)
+        return unpacked.sources
+
+    def adopt_identity(self, did: str, keys: Sequence[Any], did_documents: Sequence[Any]) -> bool:
+        """Keep an old holder DID (from another wallet) as an identity, with its key material
+        sealed in the same record, so credentials issued to it still match ``recipient``."""
+        material = [k for k in keys if isinstance(k, dict) and k.get("controller") == did]
+        documents = [d for d in did_documents if isinstance(d, dict) and d.get("id") == did]
+        payload = json.dumps(
+            {"identity": did, "adopted_keys": material, "did_documents": documents}
+        ).encode()
+        _, created = self._store.put(
+            KIND_IDENTITY, payload, dedup_key=b"identity:" + did.casefold().encode()
+        )
+        return created
 
     def _prepare_qr(
         self,
@@ -578,6 +656,24 @@ class Wallet:
         if not needs_badge_info(credential):
             return None
         return resolve_badge_info(credential, self.fetcher(offline=offline), now=now)
+
+
+class _Once:
+    """Ask for an export's passphrase at most once per import, and only when needed."""
+
+    def __init__(self, ask: Callable[[], str] | None) -> None:
+        self._ask = ask
+        self._value: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self._ask is not None
+
+    def get(self) -> str:
+        if self._value is None:
+            assert self._ask is not None
+            self._value = self._ask()
+        return self._value
 
 
 def _shown(credential: Credential, badge_info: Any) -> Credential:
