@@ -1,9 +1,12 @@
 """Baked SVG badges: find or insert the ``openbadges:assertion`` / ``:credential`` element.
 
-The SVG is parsed with defusedxml with DTDs, entities and external references all forbidden, so
-an SVG can never pull a local file (``file:///etc/passwd``) or expand a billion laughs into the
-credential. Baking edits the text of the root start tag instead of re-serialising the tree, so
-everything else in the image stays byte-for-byte as the issuer made it.
+The SVG is parsed with defusedxml with entities, external references and internal DTD subsets
+all forbidden, so an SVG can never pull a local file (``file:///etc/passwd``) or expand a
+billion laughs into the credential. A plain ``<!DOCTYPE svg PUBLIC ...>`` line (every Adobe
+Illustrator export has one) is accepted: with no internal subset it declares nothing, and the
+external DTD it names is never loaded. Baking edits the text of the root start tag instead of
+re-serialising the tree, so everything else in the image stays byte-for-byte as the issuer made
+it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ _KEYWORD_ELEMENT = {
 # Characters outside the XML 1.0 Char production, plus CR (normalised to LF when parsed).
 # Kept as a pattern string: compiling the wide class costs ms at import, and only baking needs it.
 _NOT_XML_CHAR = "[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-# Prolog items before the root element: XML declaration / processing instructions, comments.
-_PROLOG_ITEM = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+# Prolog items before the root element: XML declaration / processing instructions, comments,
+# and a document type declaration without an internal subset (the parser refuses any other).
+_PROLOG_ITEM = re.compile(
+    r"""\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s(?:[^\[>"']|"[^"]*"|'[^']*')*>)""", re.DOTALL
+)
 _START_TAG = re.compile(
     r"""<[A-Za-z_][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>"""
 )
@@ -46,18 +52,27 @@ class BakedSvg:
 
 def _parse(data: bytes) -> Element:
     # Imported here: XML support is only needed for SVG input and costs start-up time.
-    from xml.etree.ElementTree import ParseError
+    from xml.etree.ElementTree import ParseError, TreeBuilder
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from defusedxml import DefusedXmlException, DTDForbidden
+    from defusedxml.ElementTree import DefusedXMLParser
 
+    def doctype(name: str, system_id: str, public_id: str, has_internal_subset: bool) -> None:
+        # An internal subset is where entities, attribute defaults and the like are declared;
+        # a DOCTYPE without one only names a DTD, which expat never loads.
+        if has_internal_subset:
+            raise DTDForbidden(name, system_id, public_id)
+
+    parser = DefusedXMLParser(
+        target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    parser.parser.StartDoctypeDeclHandler = doctype
     try:
-        root: Element = fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        parser.feed(data)
+        root: Element = parser.close()
     except DefusedXmlException as exc:
         raise BadInput(
-            f"SVG refused: {type(exc).__name__} (DTDs and entities are not allowed)"
+            f"SVG refused: {type(exc).__name__} (DTD subsets and entities are not allowed)"
         ) from None
     except ParseError as exc:
         raise BadInput(f"SVG is not well-formed XML: {exc}") from None
