@@ -47,7 +47,7 @@ def _baked() -> bytes:
         b'xmlns:openbadges="http://openbadges.org" viewBox="0 0 200 200">\n'
         b'<openbadges:assertion verify="https://badges.example/assertions/1"><![CDATA['
         + json.dumps(ASSERTION).encode()
-        + b"]]></openbadges:assertion>\n<circle cx=\"100\" cy=\"100\" r=\"90\"/>\n</svg>\n"
+        + b']]></openbadges:assertion>\n<circle cx="100" cy="100" r="90"/>\n</svg>\n'
     )
 
 
@@ -119,6 +119,8 @@ class TestSubsetsStillRefused:
         assert "DTD" in refused(svg)
 
     def test_baking_refuses_a_subset(self) -> None:
-        svg = b'<!DOCTYPE svg [<!ATTLIST svg x CDATA "y">]><svg xmlns="http://www.w3.org/2000/svg"/>'
+        svg = (
+            b'<!DOCTYPE svg [<!ATTLIST svg x CDATA "y">]><svg xmlns="http://www.w3.org/2000/svg"/>'
+        )
         with pytest.raises(BadInput, match="DTD"):
             bake_svg(svg, json.dumps(ASSERTION), keyword="openbadges")

@@ -30,7 +30,7 @@ from credwallet.formats.jose import CompactJws, decode_compact_jws
 from credwallet.formats.jsonutil import loads_strict
 from credwallet.models import Check, CheckStatus, Credential, JSONObject
 from credwallet.net import HttpStatusError, check_url
-from credwallet.verify.remote import as_of, fetch_json
+from credwallet.verify.remote import as_of, cached_unfetchable, fetch_json
 from credwallet.verify.status import CHECK_NAME as REVOCATION
 from credwallet.verify.status import check_revocation_list
 
@@ -477,6 +477,9 @@ def _check_revocation(state: _State) -> None:
         except _Refused as exc:
             state.set(REVOCATION, CheckStatus.FAIL, str(exc))
             return
+        except _Unavailable as exc:  # e.g. an http:// list not in the cache: not checked
+            state.set(REVOCATION, CheckStatus.UNKNOWN, str(exc), revocation_list=list_url)
+            return
     uid = state.assertion.get("uid")
     check = check_revocation_list(
         _ref(state.assertion.get("id")),
@@ -491,8 +494,13 @@ def _check_revocation(state: _State) -> None:
 
 
 def _refuse_unfetchable(state: _State, url: str, what: str) -> None:
-    """Refuse non-HTTPS, file:, data:, private or loopback URLs before anything is fetched."""
+    """Refuse non-HTTPS, file:, data:, private or loopback URLs before anything is fetched.
+
+    A copy the user put in the cache is used whatever the URL (see remote.cached_unfetchable).
+    """
     fetcher = state.options.fetcher
+    if cached_unfetchable(fetcher, url) is not None:
+        return
     allow_loopback = bool(fetcher is not None and fetcher.allow_loopback)
     try:
         check_url(url, allow_loopback=allow_loopback)

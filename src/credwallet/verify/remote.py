@@ -4,6 +4,10 @@ A thin layer over :class:`credwallet.net.Fetcher` that decodes the body strictly
 "as of" note a report shows when the copy is not fresh. Two outcomes besides success:
 :class:`~credwallet.errors.FetchError` (could not get it: the check is ``unknown``) and
 :class:`~credwallet.errors.BadInput` (got it, but it is not a JSON object: the check fails).
+
+A document the user put in the cache (``credwallet cache add``) is used whatever its URL's
+scheme or address: OB 2.0 allows ``http:`` ids, and the user vouched for that copy. Only
+fetching is bound by the network rules (HTTPS, no private addresses).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from credwallet.models import JSONObject
 if TYPE_CHECKING:
     from credwallet.net import Fetched, Fetcher
 
-__all__ = ["as_of", "fetch_json"]
+__all__ = ["as_of", "cached_unfetchable", "fetch_json"]
 
 _STRING_LITERAL = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _RAW_CONTROL = re.compile(rb"[\x00-\x1f]")
@@ -48,7 +52,7 @@ def fetch_json(
     """
     if fetcher is None:
         raise FetchError(f"{what} {url} could not be fetched: no network and no cache")
-    fetched = fetcher.fetch(url, accept=accept)
+    fetched = cached_unfetchable(fetcher, url) or fetcher.fetch(url, accept=accept)
     try:
         value = loads_strict(_escape_raw_controls(fetched.body))
     except BadInput as exc:
@@ -56,6 +60,25 @@ def fetch_json(
     if not isinstance(value, dict):
         raise BadInput(f"{what} {url} is not a JSON object")
     return value, fetched
+
+
+def cached_unfetchable(fetcher: Fetcher | None, url: str) -> Fetched | None:
+    """The cached copy of an http(s) URL credwallet would never fetch itself (plain http, a
+    private address), or None. Such a copy can only have come from the user."""
+    from dataclasses import replace
+
+    from credwallet.net import check_url
+
+    # Test doubles of Fetcher may have no cache at all.
+    cache = getattr(fetcher, "cache", None)
+    if cache is None or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        check_url(url, allow_loopback=bool(getattr(fetcher, "allow_loopback", False)))
+    except FetchError:
+        cached: Fetched | None = cache.get(url)
+        return replace(cached, from_cache=True) if cached is not None else None
+    return None
 
 
 def as_of(fetched: Fetched) -> str:
