@@ -198,9 +198,14 @@ class TestTagsAndFilters:
         found = json.loads(wallet("show", "--search", "sql", "--json").stdout)["credentials"]
         assert found and all("sql" in c["name"].lower() for c in found)
         every = json.loads(wallet("show", "--json").stdout)["credentials"]
-        for status in {c["status"] for c in every}:
+        for status in {c["state"] for c in every}:
             subset = json.loads(wallet("show", "--status", status, "--json").stdout)["credentials"]
-            assert {c["status"] for c in subset} == {status}
+            assert {c["state"] for c in subset} == {status}
+        failed = json.loads(wallet("show", "--status", "invalid", "--json").stdout)["credentials"]
+        assert {c["status"] for c in failed} == {"invalid"}
+        assert {c["state"] for c in failed} == {
+            c["state"] for c in every if c["status"] == "invalid"
+        }
 
     def test_bad_sort_key_is_a_usage_error(self, wallet: Run) -> None:
         """An unknown --sort key exits 2 and names the valid ones."""

@@ -414,7 +414,7 @@ class TestStoredForgery:
         path.write_bytes(hostile.jwt_alg_none(KEY))
         kept = inproc(home, "import", str(path), "--allow-invalid")
         assert kept.code == 0, kept.all
-        match = re.search(r"-> ([0-9a-f]{8}) .*\[invalid\]", kept.err)
+        match = re.search(r"-> ([0-9a-f]{8}) .*\[forged\]", kept.err)
         assert match is not None, kept.err
         ran = inproc(home, "verify", match.group(1), "--offline")
         assert_no_crash(ran)

@@ -164,7 +164,9 @@ class TestHostedBadgeUrls:
         imported = inproc(home, "import", str(path))
         assert_no_crash(imported)
         if imported.code == 0:
-            assert re.search(r"^\s*imported .*\[indeterminate\]$", imported.err, re.M), imported.err
+            assert re.search(r"^\s*imported .*\[not fully verified\]$", imported.err, re.M), (
+                imported.err
+            )
         else:
             outcome = assert_import_failed(imported, code=3)
             assert re.search(r"refused: [\w-]+: .+ not fetched: \S", outcome), outcome

@@ -211,7 +211,7 @@ class TestStatusAtShareTime:
             ("expired", "Teamwork"),
             ("revoked", "Bachelors - v2 - revoked"),
             ("unverified", "123"),
-            ("indeterminate", "Alumni Credential"),
+            ("not-fully-verified", "Alumni Credential"),
             ("valid", "Text analysis"),
         ]
         text = "".join(parsed(page).text)

@@ -297,7 +297,7 @@ class TestFailedVerification:
 
     @pytest.mark.parametrize(
         ("checks", "label"),
-        [(FORGED, "Failed verification"), (WRONG_KEY, "Failed verification"),
+        [(FORGED, "Forged"), (WRONG_KEY, "Forged"),
          (REVOKED, "Revoked")],
     )  # fmt: skip
     @pytest.mark.parametrize("export", [markdown_section, html_section])

@@ -1,4 +1,4 @@
-"""The status a shared credential is shown with: proof first, then revocation, then dates."""
+"""The status a shared credential is shown with: forgery first, then revocation, then dates."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ class TestShareStatus:
         ("checks", "expected"),
         [
             ({"proof": "pass", "validity": "pass"}, ShareStatus.VALID),
-            ({"proof": "fail", "revocation": "fail"}, ShareStatus.INVALID),
-            ({"issuer_key": "fail"}, ShareStatus.INVALID),
+            ({"proof": "fail", "revocation": "fail"}, ShareStatus.FORGED),
+            ({"issuer_key": "fail"}, ShareStatus.FORGED),
+            ({"format": "fail"}, ShareStatus.INVALID),
             ({"proof": "pass", "revocation": "fail"}, ShareStatus.REVOKED),
             ({"proof": "pass", "validity": "fail"}, ShareStatus.EXPIRED),
             ({"proof": "pass", "revocation": "unknown"}, ShareStatus.INDETERMINATE),

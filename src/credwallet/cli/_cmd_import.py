@@ -45,7 +45,8 @@ def _render(out: Output, summary: ImportSummary) -> None:
         label = clean(item.name or item.source)
         line = f"{item.result:>9}  {clean(_short(item.source))}"
         if item.result == "imported":
-            line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{item.status}]"
+            state = clean(item.state_label or item.status)
+            line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{state}]"
         elif item.message:
             # Reading errors name the file; it is already at the start of the line.
             message = item.message.removeprefix(f"{item.source}: ")

@@ -11,7 +11,7 @@ from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.wallet import SORT_KEYS, CredentialFilter, Held, Wallet, apply_filter
 
-__all__ = ["STATUS_STYLE", "register"]
+__all__ = ["STATUS_STYLE", "register", "state_style"]
 
 STATUS_STYLE = {
     "valid": "green",
@@ -19,6 +19,22 @@ STATUS_STYLE = {
     "indeterminate": "yellow",
     "unverified": "dim",
 }
+_STATE_STYLE = {
+    "valid": "green",
+    "expired": "yellow",
+    "not-yet-valid": "yellow",
+    "revoked": "red",
+    "suspended": "red",
+    "forged": "bold red",
+    "invalid": "red",
+    "not-fully-verified": "yellow",
+    "unverified": "dim",
+}
+
+
+def state_style(name: str) -> str:
+    """The colour of a state (see credwallet.verify.state)."""
+    return _STATE_STYLE.get(name, "")
 
 
 def _table(out: Output, items: list[Held]) -> None:
@@ -33,7 +49,7 @@ def _table(out: Output, items: list[Held]) -> None:
     table.add_column("Issuer", overflow="fold", ratio=2)
     table.add_column("Issued", no_wrap=True)
     table.add_column("Expires", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
+    table.add_column("State", no_wrap=True)
     for held in items:
         cred = held.credential
         table.add_row(
@@ -42,7 +58,7 @@ def _table(out: Output, items: list[Held]) -> None:
             Text(clean(cred.issuer.name or abbreviate(cred.issuer.id or "-"))),
             fmt_date(cred.issued or cred.valid_from),
             fmt_date(cred.valid_until),
-            Text(held.status, style=STATUS_STYLE.get(held.status, "")),
+            Text(held.state.label, style=state_style(held.state.name)),
         )
     out.out.print(table)
 
@@ -87,7 +103,9 @@ def _detail(out: Output, held: Held) -> None:
     row("Tags", ", ".join(held.tags))
     row("Public URL", cred.public_url)
     row("Imported", f"{fmt_date(held.record.imported_at)} from {held.record.source}")
-    grid.add_row("Status", Text(held.status, style=STATUS_STYLE.get(held.status, "")))
+    state = held.state
+    grid.add_row("State", Text(clean(state.description), style=state_style(state.name)))
+    grid.add_row("Verification", Text(held.status, style=STATUS_STYLE.get(held.status, "dim")))
     out.out.print(grid)
     if held.report:
         checks = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
@@ -117,7 +135,10 @@ def show(
     tag: Annotated[str | None, typer.Option(help="Only credentials with this tag.")] = None,
     status: Annotated[
         str | None,
-        typer.Option(help="Only this status: valid, invalid, indeterminate, unverified."),
+        typer.Option(
+            help="Only this state: valid, expired, not-yet-valid, revoked, suspended, forged, "
+            "not-fully-verified, unverified; invalid matches every failed state."
+        ),
     ] = None,
     expiring: Annotated[
         int | None, typer.Option(help="Only credentials expiring within DAYS.", metavar="DAYS")

@@ -22,7 +22,6 @@ _CHECK_STYLE = {
     "unknown": "yellow",
     "skip": "dim",
 }
-_STATUS_STYLE = {"valid": "green", "invalid": "red", "indeterminate": "yellow"}
 
 NowOption = Annotated[
     str | None,
@@ -57,14 +56,25 @@ def exit_code_for(
     return ExitCode.OK
 
 
+def report_json(report: VerificationReport) -> dict[str, Any]:
+    """A report as `verify --json` prints it: the report, with the credential's state."""
+    from credwallet.verify.state import credential_state
+
+    return report.to_json() | credential_state(report).to_json()
+
+
 def _render_report(out: Output, report: VerificationReport, *, label: str | None = None) -> None:
     from rich.text import Text
 
+    from credwallet.cli._cmd_show import state_style
+    from credwallet.verify.state import credential_state
+
+    state = credential_state(report)
     head = Text()
     head.append(clean(label or report.source), style="bold")
     head.append("  ")
-    head.append(str(report.status), style=_STATUS_STYLE.get(str(report.status), ""))
-    head.append(f"  ({report.format})", style="dim")
+    head.append(clean(state.label), style=state_style(state.name))
+    head.append(f"  ({report.status}, {report.format})", style="dim")
     out.out.print(head)
     for check in report.checks:
         line = Text("  ")
@@ -128,7 +138,7 @@ def verify(
         pairs += [(r, None) for r in _verify_stored(state, ids, when)]
     reports = [r for r, _ in pairs]
     if out.json_mode:
-        out.data([r.to_json() for r in reports])
+        out.data([report_json(r) for r in reports])
     else:
         for report in reports:
             _render_report(out, report)
@@ -169,7 +179,7 @@ def explain(
     else:
         reports, errors = _verify_stored(state, [target], when), [None]
     if out.json_mode:
-        out.data([r.to_json() for r in reports])
+        out.data([report_json(r) for r in reports])
     else:
         for report in reports:
             _explain_report(out, report)
@@ -223,12 +233,15 @@ def check(
             raise typer.Exit(int(ExitCode.WALLET))
         before = {h.wallet_id: h.status for h in wallet.credentials(now=when)}
         results = wallet.reverify(None, offline=state.offline, now=when)
+    from credwallet.verify.state import credential_state
+
     newly_invalid, expiring, unreachable = [], [], []
     for held, report in results:
         item = {
             "id": held.wallet_id,
             "name": held.credential.display_name,
             "status": str(report.status),
+            **credential_state(report).to_json(),
         }
         if report.status is ReportStatus.INVALID and before.get(held.wallet_id) != "invalid":
             newly_invalid.append(item | {"reason": _first_problem(report)})
@@ -256,7 +269,9 @@ def check(
         ):
             for item in items:
                 extra = item.get("reason", item.get("expires", ""))
-                out.message(f"{label}: {item['id'][:8]} {item['name']} {extra}")
+                out.message(
+                    f"{label}: {item['id'][:8]} {item['name']} [{item['state_label']}] {extra}"
+                )
         for line in advice:
             out.warn(line)
     # Exit codes for cron: only what changed since the last check alerts (an expired badge

@@ -8,30 +8,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from credwallet.models import CheckStatus, Credential, JSONObject, ReportStatus, VerificationReport
+from credwallet.models import Credential, JSONObject, VerificationReport
+from credwallet.verify.state import CredentialState, State, credential_state
 
-__all__ = ["ShareStatus", "SharedItem", "expires_on", "issue_date", "issued_on", "share_status"]
+__all__ = [
+    "ShareStatus",
+    "SharedItem",
+    "expires_on",
+    "issue_date",
+    "issued_on",
+    "share_state",
+    "share_status",
+]
 
 _ISSUE_FIELDS = ("issuanceDate", "validFrom", "awardedDate", "issuedOn")
 _EXPIRY_FIELDS = ("validUntil", "expirationDate", "expires")
 _CALENDAR = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
-# Checks whose failure means the credential itself is not genuine (as opposed to out of date).
-_INTEGRITY_CHECKS = ("format", "proof", "issuer-key")
-
 
 class ShareStatus(StrEnum):
-    """What a recipient should be told about a credential when it is shared."""
+    """What a recipient should be told about a credential when it is shared.
+
+    The same states as :class:`credwallet.verify.state.State` (one state everywhere), with the
+    words a recipient reads.
+    """
 
     VALID = "valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    SUSPENDED = "suspended"
     NOT_YET_VALID = "not-yet-valid"
+    FORGED = "forged"
     INVALID = "invalid"
-    INDETERMINATE = "indeterminate"
+    INDETERMINATE = "not-fully-verified"
     UNVERIFIED = "unverified"
 
     @property
@@ -43,7 +55,9 @@ _LABELS = {
     ShareStatus.VALID: "Verified",
     ShareStatus.EXPIRED: "Expired",
     ShareStatus.REVOKED: "Revoked",
+    ShareStatus.SUSPENDED: "Suspended",
     ShareStatus.NOT_YET_VALID: "Not yet valid",
+    ShareStatus.FORGED: "Forged",
     ShareStatus.INVALID: "Failed verification",
     ShareStatus.INDETERMINATE: "Not fully verified",
     ShareStatus.UNVERIFIED: "Not verified",
@@ -101,35 +115,12 @@ def expires_on(credential: Credential) -> date | None:
     return _calendar_date(credential.document, _EXPIRY_FIELDS, moment) if moment else None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def share_state(item: SharedItem, now: datetime) -> CredentialState:
+    """The credential's state at ``now`` (dates judged again: the report may be older)."""
+    return credential_state(item.report, credential=item.credential, now=now)
 
 
 def share_status(item: SharedItem, now: datetime) -> ShareStatus:
-    """The honest status to show at ``now``: a failed proof first, then revocation, then dates.
-
-    Dates are re-checked against ``now`` because the stored report may be older than the share.
-    """
-    report, credential = item.report, item.credential
-    failed = (
-        {c.name for c in report.checks if c.required and c.status is CheckStatus.FAIL}
-        if report is not None
-        else set()
-    )
-    if failed & set(_INTEGRITY_CHECKS):
-        return ShareStatus.INVALID
-    if "revocation" in failed:
-        return ShareStatus.REVOKED
-    if credential.valid_until is not None and _aware(credential.valid_until) < _aware(now):
-        return ShareStatus.EXPIRED
-    if credential.valid_from is not None and _aware(credential.valid_from) > _aware(now):
-        return ShareStatus.NOT_YET_VALID
-    if report is None or report.status is ReportStatus.UNVERIFIED:
-        return ShareStatus.UNVERIFIED
-    if report.status is ReportStatus.INVALID:
-        # Only the validity check failed: the verifier found it out of date (e.g. a JWT `exp`
-        # the normalised view does not carry), so say so rather than "failed verification".
-        return ShareStatus.EXPIRED if failed == {"validity"} else ShareStatus.INVALID
-    if report.status is ReportStatus.INDETERMINATE:
-        return ShareStatus.INDETERMINATE
-    return ShareStatus.VALID
+    """The honest status to show at ``now``: the credential's one state (see verify/state.py)."""
+    state = share_state(item, now).state
+    return ShareStatus.INDETERMINATE if state is State.NOT_FULLY_VERIFIED else ShareStatus(state)

@@ -39,6 +39,8 @@ _STATUS_NOTES = {
     ShareStatus.VALID: "Every required check passed when this bundle was made.",
     ShareStatus.EXPIRED: "Genuine, but past its expiry date.",
     ShareStatus.REVOKED: "The issuer has revoked this credential.",
+    ShareStatus.SUSPENDED: "The issuer has suspended this credential.",
+    ShareStatus.FORGED: "Its signature or issuer key does not check out: do not rely on it.",
     ShareStatus.NOT_YET_VALID: "Not valid yet: its validity starts later.",
     ShareStatus.INVALID: "Failed verification: do not rely on it.",
     ShareStatus.INDETERMINATE: "Some checks could not be completed (e.g. offline).",
@@ -48,6 +50,8 @@ _GLYPHS = {
     ShareStatus.VALID: "✓",
     ShareStatus.EXPIRED: "!",
     ShareStatus.REVOKED: "✕",
+    ShareStatus.SUSPENDED: "✕",
+    ShareStatus.FORGED: "✕",
     ShareStatus.NOT_YET_VALID: "…",
     ShareStatus.INVALID: "✕",
     ShareStatus.INDETERMINATE: "?",
@@ -373,12 +377,15 @@ border-top:1px dashed var(--line)}
 .qr figcaption{font-size:12px;color:var(--muted)}
 .st-expired,.st-not-yet-valid{border-top-color:#d99a06}
 .st-expired .pill,.st-not-yet-valid .pill{background:var(--warn-bg);color:var(--warn)}
-.st-revoked,.st-invalid{border-top-color:var(--bad)}
-.st-revoked .pill,.st-invalid .pill{background:var(--bad-bg);color:var(--bad)}
-.st-revoked .art img,.st-invalid .art img,.st-expired .art img{filter:grayscale(.75);opacity:.8}
-.st-revoked h2,.st-invalid h2{text-decoration:line-through;text-decoration-thickness:1px}
-.st-indeterminate,.st-unverified{border-top-color:#9aa3b2}
-.st-indeterminate .pill,.st-unverified .pill{background:var(--gray-bg);color:var(--gray)}
+.st-revoked,.st-suspended,.st-forged,.st-invalid{border-top-color:var(--bad)}
+.st-revoked .pill,.st-suspended .pill,.st-forged .pill,
+.st-invalid .pill{background:var(--bad-bg);color:var(--bad)}
+.st-revoked .art img,.st-suspended .art img,.st-forged .art img,.st-invalid .art img,
+.st-expired .art img{filter:grayscale(.75);opacity:.8}
+.st-revoked h2,.st-forged h2,
+.st-invalid h2{text-decoration:line-through;text-decoration-thickness:1px}
+.st-not-fully-verified,.st-unverified{border-top-color:#9aa3b2}
+.st-not-fully-verified .pill,.st-unverified .pill{background:var(--gray-bg);color:var(--gray)}
 .st-not-yet-valid .pill{background:var(--info-bg);color:var(--info)}
 footer{margin-top:28px;text-align:center;color:var(--muted);font-size:12px;word-break:break-all}
 @media (max-width:760px){.cards{grid-template-columns:1fr}.meta{grid-template-columns:1fr}}

@@ -55,11 +55,13 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!#])")
 _FLAGGED = {
     ShareStatus.EXPIRED,
     ShareStatus.REVOKED,
+    ShareStatus.SUSPENDED,
+    ShareStatus.FORGED,
     ShareStatus.INVALID,
     ShareStatus.NOT_YET_VALID,
 }
 # Statuses that mean the credential is not genuine (or no longer stands): off a résumé by default.
-_NOT_GENUINE = {ShareStatus.INVALID, ShareStatus.REVOKED}
+_NOT_GENUINE = {ShareStatus.INVALID, ShareStatus.FORGED, ShareStatus.REVOKED}
 
 
 def clean_text(text: str | None) -> str | None:

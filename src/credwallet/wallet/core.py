@@ -24,6 +24,7 @@ from credwallet.errors import (
     UsageError,
 )
 from credwallet.models import Credential, ReportStatus, VerificationReport
+from credwallet.verify.state import credential_state
 from credwallet.wallet.held import Held
 from credwallet.wallet.records import CredentialRecord
 from credwallet.wallet.sources import Source, SourceFailure, expand_sources
@@ -64,6 +65,8 @@ class ImportOutcome:
     status: str | None = None
     message: str = ""
     exit_code: int = 0
+    state: str | None = None  # the credential's state name (credwallet.verify.state)
+    state_label: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,8 @@ class ImportOutcome:
             "id": self.wallet_id,
             "name": self.name,
             "status": self.status,
+            "state": self.state,
+            "state_label": self.state_label,
             "message": self.message,
         }
 
@@ -480,12 +485,15 @@ class Wallet:
             )
             if report is not None and _refused(report) and not allow_invalid:
                 reason = _first_failure(report)
+                refused_state = credential_state(report)
                 summary.outcomes.append(
                     ImportOutcome(
                         name,
                         "refused",
                         name=credential.display_name,
                         status=str(report.status),
+                        state=refused_state.name,
+                        state_label=refused_state.label,
                         message=f"refused: {reason} (use --allow-invalid to keep it anyway)",
                         exit_code=int(ExitCode.INVALID),
                     )
@@ -515,6 +523,7 @@ class Wallet:
         results = self._store.put_many(items)
         for (name, credential, record), (record_id, created) in zip(pending, results, strict=True):
             status = str(record.report.status) if record.report else str(ReportStatus.UNVERIFIED)
+            state = credential_state(record.report)
             summary.outcomes.append(
                 ImportOutcome(
                     name,
@@ -523,6 +532,8 @@ class Wallet:
                     name=credential.display_name,
                     status=status,
                     message="" if created else f"already in the wallet as {record_id[:8]}",
+                    state=state.name,
+                    state_label=state.label,
                 )
             )
 

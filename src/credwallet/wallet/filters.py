@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from credwallet.errors import UsageError
+from credwallet.verify.state import State, parse_state
 from credwallet.wallet.held import Held
 
 __all__ = ["SORT_KEYS", "CredentialFilter", "apply_filter"]
 
 SORT_KEYS = ("issued", "name", "issuer", "expires", "status", "imported")
-STATUSES = ("valid", "invalid", "indeterminate", "unverified")
+#: What `show --status` accepts: every state (``invalid`` also matches every failed state:
+#: expired, revoked, forged, ...), and ``indeterminate`` for ``not-fully-verified``.
+STATUSES = tuple(str(s) for s in State)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,7 @@ def _matches(held: Held, spec: CredentialFilter, now: datetime) -> bool:
             return False
     if spec.tag and _fold(spec.tag) not in {_fold(t) for t in held.tags}:
         return False
-    if spec.status and _fold(spec.status) != held.status:
+    if spec.status and not _state_matches(held, spec.status):
         return False
     if spec.expiring_days is not None:
         until = cred.valid_until
@@ -61,6 +64,14 @@ def _matches(held: Held, spec: CredentialFilter, now: datetime) -> bool:
     return True
 
 
+def _state_matches(held: Held, wanted: str) -> bool:
+    state = parse_state(wanted)
+    actual = held.state.state
+    if state is State.INVALID:
+        return actual.failed
+    return actual is state
+
+
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
@@ -75,7 +86,7 @@ def _sort_key(held: Held, key: str) -> tuple[object, ...]:
             # Credentials without an end date sort last: they never expire.
             return (cred.valid_until is None, cred.valid_until or _EPOCH)
         case "status":
-            return (held.status, _fold(cred.display_name))
+            return (str(held.state.state), _fold(cred.display_name))
         case "imported":
             return (held.record.imported_at,)
         case _:
@@ -85,7 +96,7 @@ def _sort_key(held: Held, key: str) -> tuple[object, ...]:
 def apply_filter(items: Sequence[Held], spec: CredentialFilter, *, now: datetime) -> list[Held]:
     if spec.sort not in SORT_KEYS:
         raise UsageError(f"--sort must be one of {', '.join(SORT_KEYS)}")
-    if spec.status is not None and _fold(spec.status) not in STATUSES:
+    if spec.status is not None and parse_state(spec.status) is None:
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}")
     kept = [h for h in items if _matches(h, spec, now)]
     # Newest first is what people expect of dates; alphabetical for names.

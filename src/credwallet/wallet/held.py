@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credwallet.models import Credential, ReportStatus, VerificationReport
+from credwallet.verify.state import CredentialState, credential_state
 from credwallet.wallet.records import CredentialRecord
 
 __all__ = ["Held"]
@@ -31,6 +32,11 @@ class Held:
         return str(self.report.status) if self.report else str(ReportStatus.UNVERIFIED)
 
     @property
+    def state(self) -> CredentialState:
+        """The one state shown everywhere (the report is already re-judged for today)."""
+        return credential_state(self.report)
+
+    @property
     def tags(self) -> tuple[str, ...]:
         """The user's own tags first, then the credential's, without repeats."""
         seen: dict[str, None] = {}
@@ -50,6 +56,7 @@ class Held:
             "issued": _iso(cred.issued or cred.valid_from),
             "expires": _iso(cred.valid_until),
             "status": self.status,
+            **self.state.to_json(),
             "tags": list(self.tags),
         }
 
