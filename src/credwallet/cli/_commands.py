@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "_cmd_show",
         "List credentials (with filters), or show one in full; then pathway progress.",
     ),
+    "remove": (
+        "_cmd_remove",
+        "Remove a credential from the wallet (its stored content is overwritten).",
+    ),
     "tag": ("_cmd_show", "Add tags to a credential."),
     "untag": ("_cmd_show", "Remove tags from a credential."),
     "verify": (

@@ -315,6 +315,15 @@ class Wallet:
         self._store.update(held.wallet_id, record.to_bytes())
         return self.get(held.wallet_id)
 
+    def remove(self, id_or_prefix: str) -> str:
+        """Delete a credential for good: the record goes, SQLite's secure_delete zeroes its
+        pages, and the write-ahead log is folded back so no old copy lingers there. Pathway
+        progress is computed from what is held, so it no longer counts the credential."""
+        record_id = self.resolve_id(id_or_prefix)
+        self._store.delete(record_id)
+        self._store.compact()
+        return record_id
+
     # --- importing ----------------------------------------------------------------------------
 
     def import_sources(
