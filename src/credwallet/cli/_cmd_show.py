@@ -87,7 +87,7 @@ def _detail(out: Output, held: Held) -> None:
         ),
     )
     row("Recipient", cred.subject.name or cred.subject.id)
-    row("Format", f"{cred.format} ({cred.container})")
+    row("Format", f"{cred.format} ({', '.join(body['containers'])})")
     row("Credential id", cred.credential_id)
     row("Issued", fmt_date(cred.issued or cred.valid_from))
     row("Expires", fmt_date(cred.valid_until) if cred.valid_until else "never")
@@ -103,6 +103,8 @@ def _detail(out: Output, held: Held) -> None:
     row("Tags", ", ".join(held.tags))
     row("Public URL", cred.public_url)
     row("Imported", f"{fmt_date(held.record.imported_at)} from {held.record.source}")
+    for copy in held.record.copies:  # the same credential, received in another container
+        row("Also as", f"{copy.get('container')} from {copy.get('source')}")
     state = held.state
     grid.add_row("State", Text(clean(state.description), style=state_style(state.name)))
     grid.add_row("Verification", Text(held.status, style=STATUS_STYLE.get(held.status, "dim")))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -164,6 +164,26 @@ def dedup_material(credential: Credential) -> bytes:
         return b"raw:" + credential.original
 
 
+def content_key(credential: Credential) -> str:
+    """What makes two containers hold "the same credential": its content without the proof.
+
+    A JSON credential with an embedded proof and the VC-JWT of the same credential differ
+    only in how they are secured; a baked image and its JSON hold the same document. The key
+    is the SHA-256 of the RFC 8785 form of the document with ``proof`` left out (whatever the
+    container: a VC-JWT's payload is the same credential as its JSON-LD twin).
+    """
+    import hashlib
+
+    from credwallet.verify.jcs import canonicalize
+
+    body = {k: v for k, v in credential.document.items() if k != "proof"}
+    try:
+        material = canonicalize(body)
+    except CredwalletError:
+        material = credential.original
+    return hashlib.sha256(b"content:" + material).hexdigest()
+
+
 class Wallet:
     """An open wallet. Use as a context manager, or call :meth:`close`."""
 
@@ -172,6 +192,7 @@ class Wallet:
         self._store = store
         self._now = now
         self._fetchers: dict[bool, Any] = {}
+        self._content_keys: dict[str, str] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -525,26 +546,68 @@ class Wallet:
     ) -> None:
         if not pending:
             return
+        known = self._content_index()
+        fresh: list[tuple[str, Credential, CredentialRecord]] = []
+        for name, credential, record in pending:
+            key = content_key(credential)
+            keyed = replace(record, content_key=key)
+            if key in known:  # the same credential, held already in another container
+                self._add_copy(known[key], name, credential, keyed, summary)
+            else:
+                fresh.append((name, credential, keyed))
         items = [
             (KIND_CREDENTIAL, record.to_bytes(), dedup_material(credential))
-            for _, credential, record in pending
+            for _, credential, record in fresh
         ]
         results = self._store.put_many(items)
-        for (name, credential, record), (record_id, created) in zip(pending, results, strict=True):
-            status = str(record.report.status) if record.report else str(ReportStatus.UNVERIFIED)
-            state = credential_state(record.report)
-            summary.outcomes.append(
-                ImportOutcome(
-                    name,
-                    "imported" if created else "duplicate",
-                    wallet_id=record_id,
-                    name=credential.display_name,
-                    status=status,
-                    message="" if created else f"already in the wallet as {record_id[:8]}",
-                    state=state.name,
-                    state_label=state.label,
-                )
-            )
+        for (name, credential, record), (record_id, created) in zip(fresh, results, strict=True):
+            known.setdefault(record.content_key or "", record_id)
+            if not created:
+                self._add_copy(record_id, name, credential, record, summary)
+                continue
+            summary.outcomes.append(_outcome(name, "imported", record_id, credential, record))
+
+    def _content_index(self) -> dict[str, str]:
+        """content key -> wallet id of every held credential (computed once per import)."""
+        if self._content_keys is None:
+            index: dict[str, str] = {}
+            for rec in self._store.records(KIND_CREDENTIAL):
+                record = CredentialRecord.from_bytes(rec.payload)
+                key = record.content_key
+                if key is None:  # written before content keys were kept
+                    from credwallet.formats import parse
+
+                    try:
+                        key = content_key(parse(record.original))
+                    except BadInput:
+                        continue
+                index.setdefault(key, rec.id)
+            self._content_keys = index
+        return self._content_keys
+
+    def _add_copy(
+        self,
+        record_id: str,
+        name: str,
+        credential: Credential,
+        record: CredentialRecord,
+        summary: ImportSummary,
+    ) -> None:
+        """A credential held already: keep this container's original with it (one entry)."""
+        held = CredentialRecord.from_bytes(self._store.get(record_id).payload)
+        updated = held.with_copy(
+            credential.original,
+            container=str(credential.container),
+            source=name,
+            at=record.imported_at,
+        )
+        message = f"already in the wallet as {record_id[:8]}"
+        if updated is not held:
+            self._store.update(record_id, updated.to_bytes())
+            message += f" (this {credential.container} copy is kept with it)"
+        summary.outcomes.append(
+            _outcome(name, "duplicate", record_id, credential, held, message=message)
+        )
 
     # --- pathways ---------------------------------------------------------------------------
 
@@ -676,6 +739,29 @@ class Wallet:
         if not needs_badge_info(credential):
             return None
         return resolve_badge_info(credential, self.fetcher(offline=offline), now=now)
+
+
+def _outcome(
+    name: str,
+    result: str,
+    record_id: str,
+    credential: Credential,
+    record: CredentialRecord,
+    *,
+    message: str = "",
+) -> ImportOutcome:
+    status = str(record.report.status) if record.report else str(ReportStatus.UNVERIFIED)
+    state = credential_state(record.report)
+    return ImportOutcome(
+        name,
+        result,
+        wallet_id=record_id,
+        name=credential.display_name,
+        status=status,
+        message=message,
+        state=state.name,
+        state_label=state.label,
+    )
 
 
 class _Once:

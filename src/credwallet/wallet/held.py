@@ -51,6 +51,11 @@ class Held:
             "credential_id": cred.credential_id,
             "format": str(cred.format),
             "container": str(cred.container),
+            # Every container this one credential was received in (one entry for all).
+            "containers": [
+                str(cred.container),
+                *(str(c.get("container")) for c in self.record.copies),
+            ],
             "name": cred.display_name,
             "issuer": {"id": cred.issuer.id, "name": cred.issuer.name},
             "issued": _iso(cred.issued or cred.valid_from),
@@ -94,6 +99,14 @@ class Held:
                     {"id": e.id, "name": e.name, "narrative": e.narrative} for e in cred.evidence
                 ],
                 "source": self.record.source,
+                "copies": [
+                    {
+                        "container": c.get("container"),
+                        "source": c.get("source"),
+                        "imported_at": c.get("imported_at"),
+                    }
+                    for c in self.record.copies
+                ],
                 "imported_at": _iso(self.record.imported_at),
                 "verification": self.report.to_json() if self.report else None,
             }

@@ -31,6 +31,13 @@ class CredentialRecord:
     # its URL, the hosted assertion, as resolved at import or by a later verify. Optional in
     # the record ("badge_info"), so records written before it existed still read.
     badge_info: JSONObject | None = None
+    # The same credential received in other containers (a VC-JWT of a JSON credential, the
+    # baked image of a JSON badge): each original kept as received, with where it came from.
+    # Optional ("copies"), like badge_info.
+    copies: tuple[JSONObject, ...] = ()
+    # SHA-256 hex of the credential's content without its proof (see wallet.core.content_key),
+    # kept so that finding the same credential in another container needs no re-parsing.
+    content_key: str | None = None
 
     def to_bytes(self) -> bytes:
         body: dict[str, Any] = {
@@ -43,6 +50,10 @@ class CredentialRecord:
         }
         if self.badge_info is not None:
             body["badge_info"] = self.badge_info
+        if self.copies:
+            body["copies"] = list(self.copies)
+        if self.content_key is not None:
+            body["content_key"] = self.content_key
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     @classmethod
@@ -59,6 +70,10 @@ class CredentialRecord:
                 tags=tuple(str(t) for t in body.get("tags", [])),
                 report=report,
                 badge_info=_object_or_none(body.get("badge_info")),
+                copies=tuple(c for c in body.get("copies", []) if isinstance(c, dict)),
+                content_key=body.get("content_key")
+                if isinstance(body.get("content_key"), str)
+                else None,
             )
         except DamagedWallet:
             raise
@@ -73,6 +88,29 @@ class CredentialRecord:
 
     def with_badge_info(self, badge_info: JSONObject | None) -> CredentialRecord:
         return replace(self, badge_info=badge_info)
+
+    @property
+    def originals(self) -> list[bytes]:
+        """Every original held for this credential: the first one received, then the copies."""
+        return [self.original] + [
+            base64.b64decode(c["original"])
+            for c in self.copies
+            if isinstance(c.get("original"), str)
+        ]
+
+    def with_copy(
+        self, original: bytes, *, container: str, source: str, at: datetime
+    ) -> CredentialRecord:
+        """Add another container's original; unchanged if these exact bytes are held."""
+        if original in self.originals:
+            return self
+        entry: JSONObject = {
+            "original": base64.b64encode(original).decode("ascii"),
+            "container": container,
+            "source": source,
+            "imported_at": at.isoformat(),
+        }
+        return replace(self, copies=(*self.copies, entry))
 
 
 def _object_or_none(value: object) -> JSONObject | None:
