@@ -80,8 +80,11 @@ def _now() -> datetime:
 
 
 def _shared_items(wallet: Wallet, ids: list[str] | None, now: datetime) -> list[SharedItem]:
-    """The chosen credentials (all of them when ``ids`` is empty), as plain sharing data."""
-    items: list[SharedItem] = wallet.shared_items(ids or None, now=now)
+    """The chosen credentials (all of them when ``ids`` is empty), as plain sharing data, each
+    credential once whatever containers the wallet holds it in."""
+    from credwallet.share.distinct import distinct_items
+
+    items: list[SharedItem] = distinct_items(wallet.shared_items(ids or None, now=now))
     if not items:
         raise UsageError("the wallet holds no credentials to share yet")
     return items
@@ -385,7 +388,9 @@ def resume(
     when = _now()
     with open_wallet(state) as wallet:
         # Not _shared_items: an empty wallet is no usage error here, just an empty résumé.
-        held: list[SharedItem] = wallet.shared_items(ids or None, now=when)
+        from credwallet.share.distinct import distinct_items
+
+        held: list[SharedItem] = distinct_items(wallet.shared_items(ids or None, now=when))
     items = exports.resume_items(held, now=when, include_invalid=include_invalid)
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")
@@ -395,14 +400,14 @@ def resume(
             "(--include-invalid lists them, labelled)"
         )
     if fmt is ResumeFormat.LINKEDIN:
-        entries = exports.linkedin_entries(items)
+        entries = exports.linkedin_entries(items, now=when)
         if out.json_mode:
             out.data({"format": "linkedin", "entries": [e.to_json() for e in entries]})
         else:
             sys.stdout.write(exports.linkedin_sheet(entries))
         return
     if fmt is ResumeFormat.JSONRESUME:
-        out.data(exports.json_resume(items))
+        out.data(exports.json_resume(items, now=when))
         return
     # Already filtered above: the sections get include_invalid=True so nothing is dropped twice.
     text = (

@@ -25,6 +25,7 @@ from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from credwallet.models import Credential, JSONObject
+from credwallet.share.distinct import distinct_items
 from credwallet.share.items import SharedItem, ShareStatus, expires_on, issued_on, share_status
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "markdown_section",
     "public_url",
     "resume_items",
+    "status_flag",
 ]
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
@@ -62,6 +64,17 @@ _FLAGGED = {
 }
 # Statuses that mean the credential is not genuine (or no longer stands): off a résumé by default.
 _NOT_GENUINE = {ShareStatus.INVALID, ShareStatus.FORGED, ShareStatus.REVOKED}
+# Statuses that are not failures but not a clean bill either: labelled in every format, so that
+# a résumé never presents a credential nobody could check as verified.
+_UNCONFIRMED = {ShareStatus.INDETERMINATE, ShareStatus.UNVERIFIED}
+
+
+def status_flag(item: SharedItem, now: datetime) -> str | None:
+    """The label a résumé shows next to ``item`` ("Expired", "Not fully verified"), or None."""
+    status = share_status(item, now)
+    if status in _FLAGGED or status in _UNCONFIRMED:
+        return status.label
+    return None
 
 
 def clean_text(text: str | None) -> str | None:
@@ -89,7 +102,7 @@ def resume_items(
     their dates (a bad proof or key, revoked) are dropped; expired and not-yet-valid ones stay,
     and the Markdown and HTML sections label them.
     """
-    chosen = list(items)
+    chosen = distinct_items(items)
     if include_invalid:
         return chosen
     return [item for item in chosen if share_status(item, now) not in _NOT_GENUINE]
@@ -111,6 +124,7 @@ class LinkedInEntry:
     expiration_month: int | None = None
     cert_url: str | None = None
     cert_id: str | None = None
+    status: str | None = None  # "Not fully verified", "Expired", ...: not part of the link
 
     @property
     def url(self) -> str:
@@ -140,12 +154,16 @@ class LinkedInEntry:
             "expirationMonth": self.expiration_month,
             "certUrl": self.cert_url,
             "certId": self.cert_id,
+            "status": self.status,
             "url": self.url,
         }
 
 
-def linkedin_entries(items: Iterable[SharedItem]) -> list[LinkedInEntry]:
-    """One LinkedIn entry per credential, in the order given."""
+def linkedin_entries(
+    items: Iterable[SharedItem], *, now: datetime | None = None
+) -> list[LinkedInEntry]:
+    """One LinkedIn entry per credential, in the order given (with its status label when
+    ``now`` is given; LinkedIn's form has no field for it, the sheet and JSON show it)."""
     entries = []
     for item in items:
         credential = item.credential
@@ -161,6 +179,7 @@ def linkedin_entries(items: Iterable[SharedItem]) -> list[LinkedInEntry]:
                 expiration_month=expires.month if expires else None,
                 cert_url=public_url(credential),
                 cert_id=clean_text(credential.credential_id),
+                status=status_flag(item, now) if now is not None else None,
             )
         )
     return entries
@@ -182,6 +201,7 @@ def linkedin_sheet(entries: Sequence[LinkedInEntry]) -> str:
     for number, entry in enumerate(entries, start=1):
         rows = [
             ("Name", entry.name),
+            ("Status", entry.status),
             ("Issuing organization", entry.organization),
             ("Issue date", _month_year(entry.issue_year, entry.issue_month)),
             ("Expiration date", _month_year(entry.expiration_year, entry.expiration_month)),
@@ -201,8 +221,12 @@ def linkedin_sheet(entries: Sequence[LinkedInEntry]) -> str:
 # -- JSON Resume -------------------------------------------------------------------------------
 
 
-def json_resume(items: Iterable[SharedItem]) -> JSONObject:
-    """A JSON Resume document whose ``certificates`` list has name, date, issuer and url."""
+def json_resume(items: Iterable[SharedItem], *, now: datetime | None = None) -> JSONObject:
+    """A JSON Resume document whose ``certificates`` list has name, date, issuer and url.
+
+    With ``now``, a credential that is not plainly valid also gets ``status`` ("Expired", "Not
+    fully verified"): the schema allows additional properties on a certificate.
+    """
     certificates: list[JSONObject] = []
     for item in items:
         credential = item.credential
@@ -214,6 +238,8 @@ def json_resume(items: Iterable[SharedItem]) -> JSONObject:
             entry["issuer"] = issuer
         if url := public_url(credential):
             entry["url"] = url
+        if now is not None and (flag := status_flag(item, now)):
+            entry["status"] = flag
         certificates.append(entry)
     return {"$schema": JSON_RESUME_SCHEMA, "certificates": certificates}
 
@@ -246,14 +272,13 @@ def _grouped(
     for item in items:
         credential = item.credential
         issued, expires = issued_on(credential), expires_on(credential)
-        status = share_status(item, now)
         line = _Line(
             name=clean_text(credential.display_name) or "(unnamed credential)",
             issued=_month_year(issued.year, issued.month) if issued else None,
             expires=_month_year(expires.year, expires.month) if expires else None,
             url=public_url(credential),
             cert_id=clean_text(credential.credential_id),
-            flag=status.label if status in _FLAGGED else None,
+            flag=status_flag(item, now),
         )
         pathway: str | None
         if item.pathway_names:
