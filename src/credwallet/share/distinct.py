@@ -5,8 +5,9 @@ the JSON inside it. The wallet is learning to keep one record for them; until ev
 been through that, sharing lists each credential once here. Two items are the same credential
 when they have the same issuer, the same credential id and the same name (a credential without
 an id is never merged: two such items could be two different awards; the name guards against
-issuers, sample data included, that reuse one id for several awards). The first item of a group is kept unless
-a later one is in a better state (verified beats not fully verified beats failed).
+issuers, sample data included, that reuse one id for several awards). The first item of a group
+is kept unless a later one is in a better state (verified beats not fully verified beats
+failed).
 """
 
 from __future__ import annotations
