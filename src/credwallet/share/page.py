@@ -68,6 +68,14 @@ class PageQr:
     parts: int = 1
 
 
+def _qr_width(qr: PageQr) -> int:
+    """CSS pixels for a QR image: at least ~2.4 px per module, so that a phone camera pointed at
+    a screen (or a print of it) resolves a dense credential code, not just a short link."""
+    width = int.from_bytes(qr.png[16:20], "big") if qr.png[12:16] == b"IHDR" else 0
+    modules = width // (8 if qr.parts == 1 else 6)  # the scales bundle.py renders at
+    return max(112, min(int(modules * 2.4), 300 if qr.parts == 1 else 460))
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -186,7 +194,8 @@ def _card(item: SharedItem, status: ShareStatus, image: bytes | None, qr: PageQr
         if qr_uri:
             kind = "qr qr-sheet" if qr.parts > 1 else "qr"
             qr_html = (
-                f'<figure class="{kind}"><img src="{qr_uri}" alt="QR code: {_esc(qr.caption)}">'
+                f'<figure class="{kind}"><img src="{qr_uri}" style="width:{_qr_width(qr)}px" '
+                f'alt="QR code: {_esc(qr.caption)}">'
                 f"<figcaption>{_esc(qr.caption)}</figcaption></figure>"
             )
     return (
@@ -372,8 +381,7 @@ font-weight:700;letter-spacing:.02em;background:var(--ok-bg);color:var(--ok)}
 .more dd{font-weight:400}
 .qr{grid-column:1/-1;display:flex;align-items:center;gap:12px;margin:4px 0 0;padding-top:10px;
 border-top:1px dashed var(--line)}
-.qr img{width:112px;height:auto;image-rendering:pixelated}
-.qr-sheet img{width:224px}
+.qr img{height:auto;max-width:100%;image-rendering:pixelated}
 .qr figcaption{font-size:12px;color:var(--muted)}
 .st-expired,.st-not-yet-valid{border-top-color:#d99a06}
 .st-expired .pill,.st-not-yet-valid .pill{background:var(--warn-bg);color:var(--warn)}
@@ -405,9 +413,7 @@ main{max-width:none;padding:0}
 .art img{width:64px;height:64px}
 .body h2{font-size:13pt}
 .qr{grid-column:auto;flex-direction:column;align-items:center;gap:4px;margin:0;padding:0;
-border-top:none;max-width:150px}
-.qr img{width:104px}
-.qr-sheet img{width:150px}
+border-top:none;max-width:250px}
 .qr figcaption{font-size:7.5pt;text-align:center}
 footer{margin-top:12px}
 }
