@@ -50,11 +50,18 @@ def _table(out: Output, items: list[Held]) -> None:
     table.add_column("Issued", no_wrap=True)
     table.add_column("Expires", no_wrap=True)
     table.add_column("State", no_wrap=True)
+    firsts: dict[str, str] = {}
     for held in items:
         cred = held.credential
+        name = clean(cred.display_name)
+        group = held.achievement_group
+        if group is not None:  # an OB 2.0 badge and its OB 3.0 re-issue: one achievement
+            first = firsts.setdefault(group, held.wallet_id)
+            if first != held.wallet_id:
+                name = f"↳ {name} (same achievement as {first[:8]})"
         table.add_row(
             held.wallet_id[:8],
-            Text(clean(cred.display_name)),
+            Text(name),
             Text(clean(cred.issuer.name or abbreviate(cred.issuer.id or "-"))),
             fmt_date(cred.issued or cred.valid_from),
             fmt_date(cred.valid_until),
@@ -170,7 +177,9 @@ def show(
         out.data({"credentials": [h.summary_json() for h in items], "pathways": pathways})
         return
     if items:
-        _table(out, items)
+        from credwallet.wallet.groups import grouped_order
+
+        _table(out, grouped_order(items))
     else:
         out.message(
             "No credentials match."

@@ -390,7 +390,9 @@ def resume(
         # Not _shared_items: an empty wallet is no usage error here, just an empty résumé.
         from credwallet.share.distinct import distinct_items
 
-        held: list[SharedItem] = distinct_items(wallet.shared_items(ids or None, now=when))
+        held: list[SharedItem] = distinct_items(
+            wallet.shared_items(ids or None, now=when, one_per_achievement=True)
+        )
     items = exports.resume_items(held, now=when, include_invalid=include_invalid)
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")

@@ -298,7 +298,9 @@ class Wallet:
             item = self._held(rec.id, rec.payload, now=when)
             if item is not None:
                 held.append(item)
-        return held
+        from credwallet.wallet.groups import assign_groups
+
+        return assign_groups(held)
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The full wallet id for an id or any unique prefix of one (case-insensitive)."""
@@ -641,12 +643,25 @@ class Wallet:
         book = self.pathways
         return book.progress(book.get(pathway_id), self.credentials(now=when), now=when)
 
-    def shared_items(self, ids: Sequence[str] | None, *, now: datetime | None = None) -> list[Any]:
-        """The chosen credentials (all when ``ids`` is empty) with the pathways they count for."""
+    def shared_items(
+        self,
+        ids: Sequence[str] | None,
+        *,
+        now: datetime | None = None,
+        one_per_achievement: bool = False,
+    ) -> list[Any]:
+        """The chosen credentials (all when ``ids`` is empty) with the pathways they count for.
+
+        ``one_per_achievement`` (résumés): of an OB 2.0 badge and its OB 3.0 re-issue, only the
+        newest valid one."""
         from credwallet.share.items import SharedItem
 
         when = now or self._now()
         held = [self.get(i, now=when) for i in ids] if ids else self.credentials(now=when)
+        if one_per_achievement:
+            from credwallet.wallet.groups import newest_valid_per_group
+
+            held = newest_valid_per_group(held)
         counted: dict[str, list[str]] = {}
         for progress in self.pathway_progress_all(now=when):
             for wallet_id in _credential_ids(progress.get("components") or []):

@@ -26,6 +26,8 @@ class Held:
     credential: Credential
     record: CredentialRecord
     report: VerificationReport | None  # the stored report, refreshed for time-based checks
+    # Shared by an OB 2.0 badge and its linked OB 3.0 re-issue (see wallet.groups); None alone.
+    achievement_group: str | None = None
 
     @property
     def status(self) -> str:
@@ -63,6 +65,7 @@ class Held:
             "status": self.status,
             **self.state.to_json(),
             "tags": list(self.tags),
+            "achievement_group": self.achievement_group,
         }
 
     def detail_json(self) -> dict[str, Any]:
