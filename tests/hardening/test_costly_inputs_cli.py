@@ -10,6 +10,8 @@ import json
 import os
 import time
 import zlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import hostile
@@ -27,6 +29,8 @@ from clirun import (
 )
 
 from credwallet.formats import bake
+from credwallet.models import ReportStatus
+from credwallet.pathways.model import HeldCredential
 from credwallet.verify.keys import SigningKey
 
 HELD = 1
@@ -181,3 +185,115 @@ class TestUnboundedReads:
         assert_one_line_error(ran, 7)
         assert "not a regular file" in ran.err
         assert not (tmp_path / "new-home").exists() or not any((tmp_path / "new-home").iterdir())
+
+
+# --- pathways ---------------------------------------------------------------------------------
+
+LEAVES = 199
+WIDE_HELD = 10
+
+
+def _overlapping_pathway() -> str:
+    """199 leaves, each filled by an overlapping handful of the 10 held badges (by name)."""
+    keys = [f"l{i}" for i in range(LEAVES)]
+    lines = ['id = "wide"', 'name = "Wide"', "[goal]", 'require = "all"']
+    lines.append("of = [" + ", ".join(f'"{k}"' for k in keys) + "]")
+    for i, key in enumerate(keys):
+        names = [j for j in range(WIDE_HELD) if j % 7 == i % 7 or (3 * j) % 11 == i % 11]
+        tables = ", ".join(f'{{ name = "Test badge {j}" }}' for j in names) or '{ tag = "none" }'
+        lines += [f"[components.{key}]", f"match = [{tables}]"]
+    return "\n".join(lines) + "\n"
+
+
+SMALL_PATHWAY = """id = "small"
+name = "Small"
+[goal]
+require = "any"
+of = ["one"]
+[components.one]
+match = { name = "Test badge 3" }
+"""
+
+
+@pytest.fixture(scope="module")
+def wide_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wide")
+    home = make_template_wallet(folder, WIDE_HELD)
+    for name, text in (("wide.toml", _overlapping_pathway()), ("small.toml", SMALL_PATHWAY)):
+        (folder / name).write_text(text, "utf-8")
+        added = inproc(home, "pathway", "add", str(folder / name))
+        assert added.code == 0, added.all
+    return home
+
+
+class TestPathwayBudget:
+    def test_show_and_list_stay_fast_and_keep_the_other_pathways(
+        self, wide_template: Path, tmp_path: Path
+    ) -> None:
+        """The wide pathway is "too complex to evaluate"; the small one still shows progress."""
+        home = copy_wallet(wide_template, tmp_path / "wallet")
+        with Timer():
+            listed = inproc(home, "pathway", "list", "--json")
+        assert listed.code == 0, listed.all
+        by_id = {item["id"]: item for item in json.loads(listed.out)}
+        assert "too complex to evaluate" in by_id["wide"]["error"]
+        assert by_id["small"]["complete"] is True
+        with Timer():
+            shown = inproc(home, "show")
+        assert shown.code == 0, shown.all
+        text = " ".join(shown.out.split())
+        assert "too complex to evaluate" in text and "Small" in text
+        with Timer():
+            single = inproc(home, "pathway", "show", "wide")
+        assert single.code == 7 and "too complex to evaluate" in single.err
+
+
+def test_the_deadline_is_exact_with_an_injected_clock() -> None:
+    """The wall-clock bound is a parameter: a clock that jumps past it stops the search."""
+    import importlib
+
+    from credwallet.errors import LimitExceeded
+    from credwallet.pathways import load_pathway_toml
+
+    evaluate_module = importlib.import_module("credwallet.pathways.evaluate")
+    pathway = load_pathway_toml(_overlapping_pathway())
+    held = _held_for_names(range(WIDE_HELD))
+    ticks = iter(range(1_000_000))
+    budget = evaluate_module.SearchBudget(
+        max_work=10**12, seconds=3, clock=lambda: float(next(ticks))
+    )
+    with pytest.raises(LimitExceeded, match="more than 3 seconds"):
+        evaluate_module.evaluate(pathway, held, now=_NOW, budget=budget)
+    # The first look at the clock starts it, each later look is one second: three looks pass.
+    assert next(ticks) == 5
+
+
+def test_the_work_budget_counts_every_unit() -> None:
+    """A tiny work budget stops even a small search; the default one finishes a normal one."""
+    import importlib
+
+    from credwallet.errors import LimitExceeded
+    from credwallet.pathways import load_pathway_toml
+
+    evaluate_module = importlib.import_module("credwallet.pathways.evaluate")
+    pathway = load_pathway_toml(SMALL_PATHWAY.replace('"any"', '"all"'))
+    held = _held_for_names([3])
+    assert evaluate_module.evaluate(pathway, held, now=_NOW).complete
+    with pytest.raises(LimitExceeded, match="units of work"):
+        evaluate_module.evaluate(
+            pathway, held, now=_NOW, budget=evaluate_module.SearchBudget(max_work=5)
+        )
+
+
+_NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def _held_for_names(indexes: Iterable[int]) -> list[HeldCredential]:
+    from credwallet.formats import parse
+
+    out = []
+    for j in indexes:
+        credential = parse(json.dumps(badge(KEY, j)).encode())
+        valid = ReportStatus.VALID
+        out.append(HeldCredential(wallet_id=f"w{j}", credential=credential, status=valid))
+    return out

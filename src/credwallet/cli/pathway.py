@@ -93,7 +93,15 @@ def list_(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
         items = wallet.pathway_progress_all()
     keys = ("id", "name", "progress", "progress_pending", "complete")
     if out.json_mode:
-        out.data([{k: item.get(k) for k in keys} for item in items])
+        # A pathway too complex to evaluate has no figures, only the reason.
+        out.data(
+            [
+                {k: item[k] for k in ("id", "name", "error")}
+                if "error" in item
+                else {k: item.get(k) for k in keys}
+                for item in items
+            ]
+        )
         return
     if not items:
         out.message("No pathways yet: try `credwallet pathway add FILE.toml`.")
@@ -120,7 +128,9 @@ def _table(out: Output, items: list[dict[str, Any]]) -> None:
             progress_bar(
                 float(item.get("progress", 0.0)), float(item.get("progress_pending", 0.0))
             ),
-            Text(clean(steps[0]) if steps else ("complete" if item.get("complete") else "-")),
+            Text(clean(item["error"]), style="red")
+            if "error" in item
+            else Text(clean(steps[0]) if steps else ("complete" if item.get("complete") else "-")),
         )
     out.out.print(table)
 

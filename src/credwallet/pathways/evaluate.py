@@ -15,14 +15,18 @@ nodes, maximising (verified progress, pending progress) of the goal lexicographi
 exact: it only skips branches that cannot beat the best found (an upper bound that lets every
 remaining credential fill every node at once) and branches that leave a credential unused while
 a node it fits still has room (progress never falls when a node gets more, so some optimum uses
-no such branch). Its limit: :data:`MAX_SEARCH_STEPS` visited branches, beyond which evaluation
-raises :class:`~credwallet.errors.LimitExceeded` rather than answer inexactly.
+no such branch). Its limits, a :class:`SearchBudget`: at most :data:`MAX_SEARCH_STEPS` visited
+branches, at most :data:`MAX_SEARCH_WORK` units of work (every node scored, state remembered and
+share enumerated counts, so a wide pathway cannot spend unbounded time or memory within one step)
+and a wall-clock deadline. Beyond them evaluation raises
+:class:`~credwallet.errors.LimitExceeded` ("too complex to evaluate") rather than answer inexactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
@@ -34,16 +38,22 @@ from credwallet.pathways.model import GOAL_KEY, HeldCredential, Match, Node, Nod
 
 __all__ = [
     "EXPIRING_WITHIN",
+    "MAX_SEARCH_SECONDS",
     "MAX_SEARCH_STEPS",
+    "MAX_SEARCH_WORK",
     "ExpiringCredential",
     "NodeProgress",
     "PathwayProgress",
+    "SearchBudget",
     "evaluate",
     "matches",
     "never_counts",
 ]
 
 MAX_SEARCH_STEPS = 200_000
+MAX_SEARCH_WORK = 2_000_000  # units: a few seconds of search at most, and as many state entries
+MAX_SEARCH_SECONDS = 5.0
+_CLOCK_EVERY = 20_000  # work units between two looks at the clock
 EXPIRING_WITHIN = timedelta(days=90)
 _DONE = 1.0 - 1e-9  # progress is a float: "complete at 1" tolerates rounding
 
@@ -417,6 +427,18 @@ class _Class:
     value: float  # credit value (the same for every member); 0 when no pool is an option
 
 
+@dataclass(frozen=True)
+class SearchBudget:
+    """How much one evaluation may spend: work units and wall-clock seconds.
+
+    ``clock`` (monotonic seconds) is a parameter so that tests can make time pass exactly.
+    """
+
+    max_work: int = MAX_SEARCH_WORK
+    seconds: float = MAX_SEARCH_SECONDS
+    clock: Callable[[], float] = time.monotonic
+
+
 class _Search:
     def __init__(
         self,
@@ -424,8 +446,13 @@ class _Search:
         consumers: list[Node],
         classes: list[_Class],
         fixed: Mapping[str, tuple[float, float]],
+        budget: SearchBudget,
     ) -> None:
         self.ctx = ctx
+        self.budget = budget
+        self.work = 0
+        self.next_clock = _CLOCK_EVERY
+        self.deadline = budget.clock() + budget.seconds
         self.fixed = fixed  # amounts of the shared nodes, which take part in no competition
         self.consumers = consumers
         self.classes = classes
@@ -474,13 +501,29 @@ class _Search:
         self._visit(0)
         return self.best_plan, self.steps
 
+    def _too_complex(self, why: str) -> LimitExceeded:
+        return LimitExceeded(
+            f"pathway {self.ctx.pathway.id!r} is too complex to evaluate ({why}): "
+            "make its matches narrower or split it"
+        )
+
+    def _charge(self, units: int) -> None:
+        """Count work; past the budget or the deadline the search stops."""
+        self.work += units
+        if self.work > self.budget.max_work:
+            raise self._too_complex(f"more than {self.budget.max_work} units of work")
+        if self.work >= self.next_clock:
+            self.next_clock = self.work + _CLOCK_EVERY
+            if self.budget.clock() > self.deadline:
+                raise self._too_complex(f"more than {self.budget.seconds:g} seconds")
+
     def _visit(self, i: int) -> None:
         self.steps += 1
         if self.steps > MAX_SEARCH_STEPS:
-            raise LimitExceeded(
-                f"pathway {self.ctx.pathway.id!r} is too large to evaluate exactly "
-                f"(more than {MAX_SEARCH_STEPS} search steps): make its matches narrower"
-            )
+            raise self._too_complex(f"more than {MAX_SEARCH_STEPS} search steps")
+        # The state key and the amounts touch every consumer; the two scores every node, at
+        # several times the cost (a unit is roughly the cost of one state entry).
+        self._charge(3 * len(self.consumers) + 8 * len(self.ctx.nodes))
         state = (i, tuple(self.used), tuple(self.held_v), tuple(self.held_p))
         if state in self.seen:
             return
@@ -506,6 +549,7 @@ class _Search:
         if k == len(cls.options):
             yield []
             return
+        self._charge(len(cls.options) - k)  # the room left in the later options
         top = min(self._cap(cls.options[k], cls), left)
         later = sum(self._cap(o, cls) for o in cls.options[k + 1 :])
         for x in range(top, -1, -1):
@@ -523,6 +567,7 @@ class _Search:
         self.used[j] += x * sign
 
     def _apply(self, i: int, cls: _Class, split: list[int], sign: int) -> None:
+        self._charge(len(cls.options))
         for k, j in enumerate(cls.options):
             self._take(j, cls, split[k], sign)
             self.plan[i][j] += split[k] * sign
@@ -549,8 +594,12 @@ def evaluate(
     *,
     now: datetime,
     ticks: frozenset[str] = frozenset(),
+    budget: SearchBudget | None = None,
 ) -> PathwayProgress:
-    """Progress of ``held`` towards ``pathway`` at ``now``; ``ticks`` are manual steps done."""
+    """Progress of ``held`` towards ``pathway`` at ``now``; ``ticks`` are manual steps done.
+
+    LimitExceeded when the assignment search would pass ``budget`` (the default one if None).
+    """
     now = _utc(now)
     cands = _candidates(held, now)
     nodes = _reachable(pathway)
@@ -612,7 +661,8 @@ def evaluate(
         key: (_amount(nodes[key], f.verified), _amount(nodes[key], f.pending))
         for key, f in fills.items()
     }
-    plan, steps = _Search(ctx, consumers, classes, shared_amounts).run()
+    search = _Search(ctx, consumers, classes, shared_amounts, budget or SearchBudget())
+    plan, steps = search.run()
     for node in consumers:
         fills[node.key] = _Fill()
     for i, cls in enumerate(classes):
