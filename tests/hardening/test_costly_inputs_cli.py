@@ -297,3 +297,130 @@ def _held_for_names(indexes: Iterable[int]) -> list[HeldCredential]:
         valid = ReportStatus.VALID
         out.append(HeldCredential(wallet_id=f"w{j}", credential=credential, status=valid))
     return out
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+def _qr_pngs(document: dict[str, object], *, part_version: int = 25) -> list[bytes]:
+    from credwallet.share import qr
+
+    data = json.dumps(document, separators=(",", ":")).encode()
+    texts = qr.encode_credential(data, max_version=part_version, part_version=part_version)
+    return [qr.render_png(text, scale=4) for text in texts]
+
+
+class TestImages:
+    def test_one_stray_image_does_not_spoil_the_qr_codes_of_a_folder(
+        self, home: Path, tmp_path: Path
+    ) -> None:
+        """A folder of QR credentials (one split over images) plus a logo and a foreign QR."""
+        from credwallet.share import qr
+
+        folder = tmp_path / "scans"
+        folder.mkdir()
+        (folder / "a-single.png").write_bytes(_qr_pngs(badge(KEY, 601))[0])
+        parts = _qr_pngs(badge(KEY, 602), part_version=10)
+        assert len(parts) > 1
+        for n, image in enumerate(parts):
+            (folder / f"b-part-{n}.png").write_bytes(image)
+        (folder / "c-logo.png").write_bytes(
+            hostile.PNG_SIGNATURE + hostile._ihdr() + hostile._idat_and_end()
+        )
+        (folder / "d-wifi.png").write_bytes(qr.render_png("WIFI:S:home;T:WPA;P:secret;;"))
+        with Timer():
+            ran = inproc(home, "import", str(folder))
+        assert_no_crash(ran)
+        assert ran.code == 0, ran.all
+        assert count(home) == HELD + 2
+        text = " ".join(ran.err.split())
+        assert "c-logo.png" in text and "d-wifi.png" in text and "skipped" in text
+
+    @pytest.mark.parametrize(("width", "height"), [(40_000_000, 1), (1, 40_000_000)])
+    def test_a_strip_of_forty_million_pixels_is_refused_before_decoding(
+        self, width: int, height: int, tmp_path: Path
+    ) -> None:
+        """zxing-cpp never sees an image it would refuse with an exception."""
+        row = b"\0" + bytes(width)
+        pixels = zlib.compress(row * height, 9)
+        header = hostile.png_chunk(
+            b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\0\0\0\0"
+        )
+        image = hostile.PNG_SIGNATURE + header + hostile.png_chunk(b"IDAT", pixels)
+        path = tmp_path / "strip.png"
+        path.write_bytes(image + hostile.png_chunk(b"IEND", b""))
+        with Timer():
+            ran = inproc(tmp_path / "none", "verify", str(path))
+        assert_no_crash(ran)
+        assert ran.code == 7 and "too large to scan" in " ".join(ran.out.split())
+
+
+# --- readers that used to end in "this is a bug" ----------------------------------------------
+
+
+def _bundle(manifest: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", manifest)
+    return buffer.getvalue()
+
+
+class TestStrictReaders:
+    @pytest.mark.parametrize(
+        ("tail", "reason"),
+        [
+            (b', "size": 1' + b"0" * 5000, "5001 digits"),
+            (b', "size": NaN', "NaN"),
+            (b', "files": {}', "duplicate key"),
+        ],
+    )
+    def test_bundle_manifest_uses_the_strict_json_reader(
+        self, tail: bytes, reason: str, tmp_path: Path
+    ) -> None:
+        """A 5,000-digit number, NaN or a duplicate key in manifest.json is bad input."""
+        manifest = b'{"format": "credwallet-bundle", "version": 2, "files": {}' + tail + b"}"
+        path = tmp_path / "bundle.zip"
+        path.write_bytes(_bundle(manifest))
+        ran = inproc(tmp_path / "none", "verify", str(path))
+        assert_no_crash(ran)
+        assert ran.code == 7, ran.all
+        assert reason in " ".join(ran.all.split())
+
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ('id = "p"\nx = ' + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+            ('id = "p"\nx = ' + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+            ('id = "p"\nx = 1' + "0" * 5000 + "\n", "not valid TOML"),
+        ],
+    )
+    def test_deep_or_huge_toml_is_bad_input(
+        self, text: str, reason: str, home: Path, tmp_path: Path
+    ) -> None:
+        """`pathway add` of 5,000-deep TOML or a 5,000-digit integer: a one-line error."""
+        path = tmp_path / "deep.toml"
+        path.write_text(text, "utf-8")
+        ran = inproc(home, "pathway", "add", str(path))
+        assert_one_line_error(ran, 7)
+        assert reason in ran.err
+
+    @pytest.mark.parametrize(
+        ("body", "reason"),
+        [
+            (b'{"@graph": [{"x": 1' + b"0" * 5000 + b"}]}", "5001 digits"),
+            (b'{"@graph": [], "@graph": []}', "duplicate key"),
+            (b'{"@graph": [' * 5000 + b"]}" * 5000, "nested deeper"),
+        ],
+    )
+    def test_ctdl_graphs_use_the_strict_json_reader(
+        self, body: bytes, reason: str, home: Path, tmp_path: Path
+    ) -> None:
+        """`pathway import` of a hostile CTDL graph: a one-line error, never "a bug"."""
+        path = tmp_path / "graph.json"
+        path.write_bytes(body)
+        ran = inproc(home, "pathway", "import", str(path))
+        assert_one_line_error(ran, 7)
+        assert reason in ran.err

@@ -19,7 +19,6 @@ silently. The JSON is parsed here (no JSON-LD processing, no network).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -97,12 +96,15 @@ def import_ctdl(data: bytes, *, lang: str = "en") -> tuple[Pathway, list[str]]:
     """Convert a CTDL pathway graph; returns the pathway and what could not be converted."""
     if len(data) > MAX_CTDL_BYTES:
         raise LimitExceeded(f"a CTDL graph is limited to {MAX_CTDL_BYTES} bytes")
+    from credwallet.formats.jsonutil import loads_strict
+
+    # The strict reader: bounded depth, no NaN, no duplicate keys, no 5,000-digit numbers.
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except RecursionError:
-        raise LimitExceeded("the CTDL graph is nested too deeply") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"not a CTDL JSON-LD graph: {exc}") from None
+        doc = loads_strict(data, max_bytes=MAX_CTDL_BYTES)
+    except LimitExceeded as exc:
+        raise LimitExceeded(f"the CTDL graph: {exc.message}") from None
+    except BadInput as exc:
+        raise BadInput(f"not a CTDL JSON-LD graph: {exc.message}") from None
     converter = _Converter(doc, lang)
     toml_doc = converter.convert()
     pathway = pathway_from_dict(toml_doc, source="CTDL graph")

@@ -380,6 +380,10 @@ def load_pathway_toml(text: str, *, source: str = "<file>") -> Pathway:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays/inline tables
+        raise LimitExceeded(f"{source}: arrays or tables nested too deeply") from None
+    except ValueError as exc:  # a 5,000-digit integer passes the grammar, then int() refuses it
+        raise BadInput(f"{source}: not valid TOML: {str(exc)[:80]}") from None
     return _Validator(source, _Locator(text)).pathway(doc, text)
 
 

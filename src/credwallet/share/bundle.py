@@ -37,10 +37,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from credwallet.errors import BadInput, LimitExceeded
 from credwallet.formats import parse
+from credwallet.formats.jsonutil import loads_strict
 from credwallet.models import (
     Check,
     CheckStatus,
@@ -411,13 +412,20 @@ def read_zip_entries(data: bytes, *, limits: BundleLimits | None = None) -> dict
     return files
 
 
+def _strict_json(raw: bytes, what: str) -> Any:
+    """The strict reader: no NaN, no duplicate keys, no 5,000-digit numbers, bounded depth."""
+    try:
+        return loads_strict(raw)
+    except LimitExceeded as exc:
+        raise LimitExceeded(f"{what}: {exc.message}") from None
+    except BadInput as exc:
+        raise BadInput(f"{what} is not valid JSON ({exc.message})") from None
+
+
 def _parse_manifest(raw: bytes | None) -> JSONObject | None:
     if raw is None:
         return None
-    try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise BadInput("the bundle's manifest.json is not valid JSON") from None
+    manifest = _strict_json(raw, "the bundle's manifest.json")
     if (
         not isinstance(manifest, dict)
         or manifest.get("format") != BUNDLE_FORMAT
@@ -652,10 +660,7 @@ def _json_file(contents: BundleContents, name: str) -> JSONObject:
     raw = contents.files.get(name)
     if raw is None:
         raise BadInput(f"the bundle has no {name}")
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise BadInput(f"{name} in the bundle is not valid JSON") from None
+    value = _strict_json(raw, f"{name} in the bundle")
     if not isinstance(value, dict):
         raise BadInput(f"{name} in the bundle is not a JSON object")
     return value

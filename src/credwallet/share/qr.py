@@ -28,9 +28,9 @@ import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from credwallet.errors import BadInput, LimitExceeded
+from credwallet.errors import BadInput, CredwalletError, LimitExceeded, NotACredential
 from credwallet.share.base45 import ALPHABET, b45decode, b45encode
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "PREFIX",
     "ErrorLevel",
     "QrContent",
+    "ScanResult",
     "decode_texts",
     "encode_credential",
     "encode_link",
@@ -59,6 +60,7 @@ __all__ = [
     "render_svg_sheet",
     "render_terminal",
     "scan",
+    "scan_each",
     "symbol_version",
 ]
 
@@ -71,6 +73,7 @@ MAX_PARTS = 64
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024  # decompressed; far above any real credential
 MAX_TEXT_CHARS = 7089  # the most any QR symbol holds (version 40-L, numeric)
 MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs before Pillow decodes them
+MAX_IMAGE_SIDE = 16_384  # ... and strips (40,000,000 x 1) that zxing-cpp refuses with ValueError
 DEFAULT_MAX_VERSION = 30  # one symbol up to v30 (137 modules) is still easy to scan on paper
 DEFAULT_PART_VERSION = 25  # each part of a split stays at or below v25 (117 modules)
 QUIET_ZONE = 4  # modules of white border that ISO/IEC 18004 asks for
@@ -427,7 +430,6 @@ def read_qr_images(images: Iterable[bytes]) -> list[str]:
 def _read_raster(number: int, data: bytes) -> list[str]:
     """The QR texts of one raster image (the ``number``-th given); BadInput if it has none."""
     # A native decoder and an imaging library: only reading QR images needs them.
-    import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -435,8 +437,9 @@ def _read_raster(number: int, data: bytes) -> list[str]:
             # Our own pixel cap below decides; Pillow's bomb warning would only duplicate it.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
+                # The header gives the size: checked before a single pixel is decoded.
                 width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
+                if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
                     raise LimitExceeded(f"image {number} is too large to scan for QR codes")
                 grey = image.convert("L")
     except LimitExceeded:
@@ -447,12 +450,24 @@ def _read_raster(number: int, data: bytes) -> list[str]:
         raise BadInput(f"image {number} is not a readable raster image") from None
     except Exception:  # decoders of hostile images fail in many ways: all are bad input
         raise BadInput(f"image {number} is not a readable raster image") from None
-    found = zxingcpp.read_barcodes(
-        grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    )
+    found = _zxing_read(grey, number)
     if not found:
         raise BadInput(f"no QR code found in image {number}")
     return [str(code.text) for code in found]
+
+
+def _zxing_read(image: Any, number: int) -> list[Any]:
+    """The QR symbols zxing-cpp finds; its refusals of odd images are bad input, not bugs."""
+    import zxingcpp
+
+    try:
+        return list(
+            zxingcpp.read_barcodes(
+                image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
+        )
+    except (ValueError, RuntimeError, MemoryError):
+        raise BadInput(f"image {number} cannot be scanned for QR codes") from None
 
 
 # -- reading SVG QR codes ----------------------------------------------------------------------
@@ -653,16 +668,12 @@ def read_qr_svg(data: bytes) -> list[str]:
         return []
     except RecursionError:  # groups nested thousands deep
         return []
-    import zxingcpp
     from PIL import Image
 
     grid = Image.frombytes("L", (canvas.width, canvas.height), bytes(canvas.cells))
     size = (canvas.width * _SVG_SCALE, canvas.height * _SVG_SCALE)
     image = grid.resize(size, Image.Resampling.NEAREST)
-    found = zxingcpp.read_barcodes(
-        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    )
-    return [str(code.text) for code in found]
+    return [str(code.text) for code in _zxing_read(image, 1)]
 
 
 def scan(images: Iterable[bytes], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> list[QrContent]:
@@ -675,3 +686,68 @@ def scan(images: Iterable[bytes], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> list
     for number, data in enumerate(images, start=1):
         texts += read_qr_svg(data) if looks_like_svg(data) else _read_raster(number, data)
     return decode_texts(texts, max_bytes=max_bytes)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What :func:`scan_each` found: contents with the images they came from, and failures.
+
+    Image indexes count from 0. An image with no entry in either found no credwallet code (an
+    SVG that is no QR drawing).
+    """
+
+    contents: list[tuple[QrContent, tuple[int, ...]]]
+    failures: dict[int, CredwalletError]
+
+
+def scan_each(images: Sequence[bytes], *, max_bytes: int = MAX_PAYLOAD_BYTES) -> ScanResult:
+    """Like :func:`scan`, but one image that is no credwallet QR code fails alone.
+
+    A folder of QR images often holds a logo or a photo too: it gets its own failure (a
+    :class:`NotACredential` when it holds no credwallet code at all) and the codes of the other
+    images are still decoded. Parts of one split credential may be spread over several images;
+    an incomplete or damaged set fails the images that hold its parts.
+    """
+    contents: list[tuple[QrContent, tuple[int, ...]]] = []
+    failures: dict[int, CredwalletError] = {}
+    parts: dict[str, list[tuple[str, int]]] = {}
+    for index, data in enumerate(images):
+        try:
+            texts = _texts_of_one(index + 1, data)
+            whole = [t for t in texts if not t.startswith(PART_PREFIX)]
+            decoded = decode_texts(whole, max_bytes=max_bytes)
+            for text in texts:
+                if text.startswith(PART_PREFIX):
+                    match = _PART.fullmatch(text)
+                    if match is None:
+                        raise BadInput("malformed QR part header (expected CWM1:<i>/<n>/<digest>:)")
+                    parts.setdefault(match[3], []).append((text, index))
+        except CredwalletError as exc:
+            failures[index] = exc
+            continue
+        contents += [(content, (index,)) for content in decoded]
+    for group in parts.values():
+        owners = tuple(sorted({index for _, index in group if index not in failures}))
+        if not owners:
+            continue
+        try:
+            decoded = decode_texts(
+                [text for text, index in group if index in owners], max_bytes=max_bytes
+            )
+        except CredwalletError as exc:
+            for index in owners:
+                failures[index] = exc
+            continue
+        contents += [(content, owners) for content in decoded]
+    return ScanResult(contents, failures)
+
+
+def _texts_of_one(number: int, data: bytes) -> list[str]:
+    """The QR texts of one image; NotACredential when it holds no credwallet code."""
+    try:
+        texts = read_qr_svg(data) if looks_like_svg(data) else _read_raster(number, data)
+    except BadInput as exc:
+        raise NotACredential(f"not a credential: {exc.message}") from None
+    if any(not t.startswith((PREFIX, PART_PREFIX, LINK_SCHEME)) for t in texts):
+        raise NotACredential("not a credential: a QR code that is not a credwallet code")
+    return texts

@@ -28,7 +28,7 @@ from credwallet.verify.state import credential_state
 from credwallet.wallet.held import Held
 from credwallet.wallet.records import CredentialRecord
 from credwallet.wallet.sources import Source, SourceFailure, expand_sources
-from credwallet.wallet.verifying import is_image, qr_credentials
+from credwallet.wallet.verifying import is_image, qr_credentials_each
 
 if TYPE_CHECKING:
     from credwallet.store import Store
@@ -440,24 +440,30 @@ class Wallet:
         offline: bool,
         now: datetime,
     ) -> None:
-        """Read the QR codes of every image together: a large credential spans several."""
-        name = images[0].name if len(images) == 1 else f"QR codes in {len(images)} images"
-        try:
-            found = qr_credentials(
-                [i.data for i in images], fetcher=self.fetcher(offline=offline), offline=offline
-            )
-        except CredwalletError as exc:
-            summary.outcomes.append(_failed(name, exc))
-            return
-        if not found:
-            for image in images:
-                outcome = "skipped" if image.found_in_folder else "failed"
-                message = "not a credential: an image with no baked credential and no QR code"
-                summary.outcomes.append(
-                    ImportOutcome(image.name, outcome, message=message, exit_code=7)
+        """Read the QR codes image by image: parts of a large credential may span several,
+        and an image that holds no credwallet code fails (or, in a folder, is skipped) alone."""
+        found, failures = qr_credentials_each(
+            [i.data for i in images], fetcher=self.fetcher(offline=offline), offline=offline
+        )
+        used = {index for _, owners in found for index in owners}
+        for index, image in enumerate(images):
+            failure = failures.get(index)
+            if failure is None and index in used:
+                continue
+            if failure is None:
+                failure = NotACredential(
+                    "not a credential: an image with no baked credential and no QR code"
                 )
-            return
-        for credential in found:
+            if image.found_in_folder and isinstance(failure, NotACredential):
+                summary.outcomes.append(
+                    ImportOutcome(image.name, "skipped", message=failure.message, exit_code=7)
+                )
+            else:
+                summary.outcomes.append(_failed(image.name, failure))
+        for credential, owners in found:
+            name = (
+                images[owners[0]].name if len(owners) == 1 else f"QR codes in {len(owners)} images"
+            )
             source = Source(name, credential.original)
             self._prepare(source, pending, summary, allow_invalid, verify, offline, now)
 

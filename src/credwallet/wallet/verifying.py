@@ -25,6 +25,7 @@ __all__ = [
     "make_options",
     "public_cache",
     "qr_credentials",
+    "qr_credentials_each",
     "unreadable_report",
     "verify_data",
     "verify_one",
@@ -237,6 +238,41 @@ def qr_credentials(images: Sequence[bytes], *, fetcher: Fetcher, offline: bool) 
                 )
             credentials += parse_all(fetcher.fetch(content.link, accept="application/json").body)
     return credentials
+
+
+def qr_credentials_each(
+    images: Sequence[bytes], *, fetcher: Fetcher, offline: bool
+) -> tuple[list[tuple[Credential, tuple[int, ...]]], dict[int, CredwalletError]]:
+    """Credentials in the QR codes of ``images``, scanned one by one.
+
+    Returns each credential with the indexes of the images it came from, and a failure per
+    image that could not be used; one stray image never spoils the others.
+    """
+    from credwallet.formats import parse_all
+    from credwallet.share.qr import scan_each
+
+    result = scan_each(images)
+    failures = dict(result.failures)
+    found: list[tuple[Credential, tuple[int, ...]]] = []
+    for content, owners in result.contents:
+        try:
+            if content.data is not None:
+                credentials = parse_all(content.data)
+            elif content.link is not None:
+                if offline:
+                    raise FetchError(
+                        f"the QR code links to {content.link}; offline, it was not fetched"
+                    )
+                body = fetcher.fetch(content.link, accept="application/json").body
+                credentials = parse_all(body)
+            else:
+                continue
+        except CredwalletError as exc:
+            for index in owners:
+                failures.setdefault(index, exc)
+            continue
+        found += [(credential, owners) for credential in credentials]
+    return found, failures
 
 
 def verify_paths(
