@@ -32,7 +32,7 @@ import socket
 import ssl
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +48,7 @@ __all__ = [
     "Fetcher",
     "HttpStatusError",
     "MemoryCache",
+    "Reply",
     "Resolver",
     "check_url",
     "directory_cache_from_env",
@@ -74,6 +75,16 @@ class Fetched:
     body: bytes = field(repr=False)
     fetched_at: datetime
     from_cache: bool = False
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A server's answer to a POST, whatever its status (OAuth servers explain errors in 400s)."""
+
+    url: str
+    status: int
+    body: bytes = field(repr=False)
     content_type: str | None = None
 
 
@@ -541,6 +552,34 @@ class Fetcher:
             self.cache.put(doc)
         return doc
 
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        content_type: str,
+        accept: str = "application/json",
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """POST ``body`` under the same rules as :meth:`fetch`; never cached, never offline.
+
+        A redirect is refused rather than followed: a request carrying a one-time code, a
+        token or a signed proof is never re-sent to another place.
+        """
+        target = _parse_target(url, allow_loopback=self.allow_loopback)
+        if self._allowed is not None and not self._allowed(url):
+            raise FetchError(f"refused to fetch {url}: not allowed by the caller")
+        if self.offline:
+            raise FetchError(f"offline: cannot send a request to {url}")
+        address = self._checked_address(target)
+        extra = {**(headers or {}), "Content-Type": content_type}
+        status, got, data = self._request(
+            target, address, accept, time.monotonic() + self.timeout, body=body, extra=extra
+        )
+        if status in _REDIRECT_STATUSES:
+            raise FetchError(f"refused to follow a redirect of a request to {url}")
+        return Reply(url=url, status=status, body=data, content_type=got.get("content-type"))
+
     def _cached(self, url: str) -> Fetched | None:
         doc = self.cache.get(url) if self.cache is not None else None
         return replace(doc, from_cache=True) if doc is not None else None
@@ -597,7 +636,14 @@ class Fetcher:
         return str(parsed[0])
 
     def _request(
-        self, target: _Target, address: str, accept: str, deadline: float
+        self,
+        target: _Target,
+        address: str,
+        accept: str,
+        deadline: float,
+        *,
+        body: bytes | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         conn: http.client.HTTPConnection
         if target.scheme == "https":
@@ -608,9 +654,11 @@ class Fetcher:
             conn = _PinnedHTTPConnection(target.host, target.port, address, self.timeout, deadline)
         try:
             conn.request(
-                "GET",
+                "GET" if body is None else "POST",
                 target.path,
+                body=body,
                 headers={
+                    **(extra or {}),
                     "Accept": accept,
                     "User-Agent": _USER_AGENT,
                     "Accept-Encoding": "identity",

@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lock": ("_cmd_setup", "End the current unlock session (or all of them)."),
     "whoami": ("_cmd_setup", "Print your holder DID (the identity that signs what you share)."),
     "import": ("_cmd_import", "Import credentials, verifying each on the way in."),
+    "receive": (
+        "_cmd_receive",
+        "Receive credentials from an issuer's offer, verifying and storing each.",
+    ),
     "show": (
         "_cmd_show",
         "List credentials (with filters), or show one in full; then pathway progress.",

@@ -1,0 +1,426 @@
+"""OpenID for Verifiable Credential Issuance 1.0, the wallet's side.
+
+Pre-authorized code flow (with or without a transaction code), the nonce endpoint, the
+credential endpoint with ``proofs: {"jwt": [...]}``, several credentials per response, credential
+identifiers from the token response, deferred issuance and the notification endpoint.
+What strict issuers enforce is done here: a fresh nonce per request (one retry on
+``invalid_nonce``), no ``iss`` in a key proof for anonymous pre-authorized access, ``iat`` now.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from credwallet.errors import BadInput, UsageError
+from credwallet.exchange._http import Client, JsonReply, get_json, post_form, post_json
+from credwallet.exchange.holder import HolderKeys, key_proof
+from credwallet.exchange.model import (
+    CertifiedWalletRequired,
+    IssuanceFailed,
+    Issued,
+    OfferedCredential,
+    PendingIssuance,
+    ReceivedCredential,
+)
+from credwallet.exchange.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
+
+__all__ = [
+    "FORMATS",
+    "IssuerMetadata",
+    "discover",
+    "notify",
+    "poll_deferred",
+    "redeem_pre_authorized",
+    "well_known_url",
+]
+
+FORMATS = ("jwt_vc_json", "jwt_vc_json-ld", "ldp_vc", "dc+sd-jwt", "vc+sd-jwt")
+_CERTIFIED_ERRORS = {"use_dpop_nonce", "invalid_dpop_proof", "invalid_client_attestation"}
+_MAX_CREDENTIALS = 100
+
+
+def well_known_url(identifier: str, suffix: str) -> str:
+    """RFC 8414 placement: the well-known segment goes between the host and the path."""
+    parts = urlsplit(identifier)
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}/.well-known/{suffix}{path}"
+
+
+def _display(entries: Any, locale: str | None = None) -> dict[str, Any]:
+    """The display entry for the user's language, else English, else the first."""
+    if not isinstance(entries, list):
+        return {}
+    usable = [e for e in entries if isinstance(e, dict)]
+    for wanted in (locale.lower() if locale else None, "en"):
+        for entry in usable:
+            tag = entry.get("locale")
+            if wanted and isinstance(tag, str) and tag.lower().startswith(wanted):
+                return entry
+    return usable[0] if usable else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass
+class IssuerMetadata:
+    """What the issuer and its authorization server published."""
+
+    credential_issuer: str
+    credential_endpoint: str
+    token_endpoint: str
+    nonce_endpoint: str | None = None
+    deferred_endpoint: str | None = None
+    notification_endpoint: str | None = None
+    display_name: str | None = None
+    logo: str | None = None
+    configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    token_auth_methods: tuple[str, ...] = ()
+
+    def offered(self, ids: Sequence[str]) -> list[OfferedCredential]:
+        items = []
+        for config_id in ids:
+            config = self.configurations.get(config_id)
+            if config is None:
+                raise BadInput(f"the issuer's metadata does not describe {config_id!r}")
+            meta = config.get("credential_metadata")
+            entries = meta.get("display") if isinstance(meta, dict) else config.get("display")
+            name = _str(_display(entries).get("name"))
+            items.append(OfferedCredential(config_id, str(config.get("format")), name))
+        return items
+
+
+def _endpoint(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise BadInput(f"the issuer's metadata has no usable {name}")
+    return value
+
+
+def discover(client: Client, offer: CredentialOffer) -> IssuerMetadata:
+    """Fetch issuer and authorization-server metadata; the issuer must be the offer's."""
+    issuer = offer.credential_issuer
+    data = get_json(
+        client, well_known_url(issuer, "openid-credential-issuer"), what="issuer metadata"
+    )
+    if data.get("credential_issuer") != issuer:
+        raise BadInput(
+            "the issuer's metadata names another credential_issuer than the offer "
+            f"({data.get('credential_issuer')!r}, not {issuer!r}): refusing the offer"
+        )
+    configs = data.get("credential_configurations_supported")
+    if not isinstance(configs, dict):
+        raise BadInput("the issuer's metadata has no credential_configurations_supported")
+    servers = data.get("authorization_servers")
+    server = offer.authorization_server
+    if server is None and isinstance(servers, list) and servers and isinstance(servers[0], str):
+        server = servers[0]
+    if server is not None and isinstance(servers, list) and server not in servers:
+        raise BadInput("the offer names an authorization server the issuer does not list")
+    as_meta = _authorization_server(client, server or issuer)
+    display = _display(data.get("display"))
+    logo = display.get("logo")
+    methods = as_meta.get("token_endpoint_auth_methods_supported")
+    return IssuerMetadata(
+        credential_issuer=issuer,
+        credential_endpoint=str(_endpoint(data, "credential_endpoint", required=True)),
+        token_endpoint=str(_endpoint(as_meta, "token_endpoint", required=True)),
+        nonce_endpoint=_endpoint(data, "nonce_endpoint"),
+        deferred_endpoint=_endpoint(data, "deferred_credential_endpoint"),
+        notification_endpoint=_endpoint(data, "notification_endpoint"),
+        display_name=_str(display.get("name")),
+        logo=_str(logo.get("uri")) if isinstance(logo, dict) else None,
+        configurations={k: v for k, v in configs.items() if isinstance(v, dict)},
+        token_auth_methods=tuple(m for m in methods if isinstance(m, str))
+        if isinstance(methods, list)
+        else (),
+    )
+
+
+def _authorization_server(client: Client, server: str) -> dict[str, Any]:
+    from credwallet.net import HttpStatusError
+
+    try:
+        data = get_json(
+            client, well_known_url(server, "oauth-authorization-server"), what="server metadata"
+        )
+    except HttpStatusError as exc:
+        if exc.status != 404:
+            raise
+        data = get_json(
+            client,
+            server.rstrip("/") + "/.well-known/openid-configuration",
+            what="authorization server metadata",
+        )
+    if data.get("issuer") not in (None, server):
+        raise BadInput("the authorization server's metadata names another issuer")
+    return data
+
+
+def _check_not_certified_only(meta: IssuerMetadata, config_ids: Sequence[str]) -> None:
+    methods = set(meta.token_auth_methods)
+    if methods and methods <= {"attest_jwt_client_auth"}:
+        raise CertifiedWalletRequired("the token endpoint requires wallet attestation")
+    for config_id in config_ids:
+        proofs = meta.configurations[config_id].get("proof_types_supported")
+        if isinstance(proofs, dict) and proofs:
+            jwt = proofs.get("jwt")
+            if not isinstance(jwt, dict):
+                raise CertifiedWalletRequired(f"{config_id} takes only attested key proofs")
+            if jwt.get("key_attestations_required") is not None:
+                raise CertifiedWalletRequired(f"{config_id} requires key attestations")
+
+
+def _issuer_error(reply: JsonReply, step: str) -> IssuanceFailed:
+    code = reply.error_code()
+    if code in _CERTIFIED_ERRORS or (code == "invalid_client" and "attest" in str(reply.body)):
+        return CertifiedWalletRequired(f"{step}: {code}")
+    described = reply.body.get("error_description")
+    detail = f": {described[:200]}" if isinstance(described, str) and described else ""
+    return IssuanceFailed(
+        f"the issuer refused the {step} (HTTP {reply.status}{', ' + code if code else ''}){detail}"
+    )
+
+
+def _token(
+    client: Client, meta: IssuerMetadata, offer: CredentialOffer, tx_code: str | None
+) -> JsonReply:
+    fields = {
+        "grant_type": PRE_AUTHORIZED_GRANT,
+        "pre-authorized_code": str(offer.pre_authorized_code),
+    }
+    if tx_code is not None:
+        fields["tx_code"] = tx_code
+    reply = post_form(client, meta.token_endpoint, fields, what="token request")
+    if not reply.ok:
+        if reply.error_code() == "invalid_grant":
+            raise IssuanceFailed(
+                "the issuer refused the code: it is wrong, expired or already used"
+                + (" (check the transaction code)" if tx_code is not None else "")
+            )
+        raise _issuer_error(reply, "token request")
+    scheme = str(reply.body.get("token_type", "")).lower()
+    if scheme == "dpop":
+        raise CertifiedWalletRequired("the token is DPoP-bound")
+    if not isinstance(reply.body.get("access_token"), str) or scheme != "bearer":
+        raise BadInput("the issuer's token response has no bearer access_token")
+    return reply
+
+
+def _fresh_nonce(client: Client, meta: IssuerMetadata, fallback: str | None) -> str | None:
+    if meta.nonce_endpoint is None:
+        return fallback
+    reply = post_form(client, meta.nonce_endpoint, {}, what="nonce request")
+    nonce = reply.body.get("c_nonce")
+    if not reply.ok or not isinstance(nonce, str) or not nonce:
+        raise _issuer_error(reply, "nonce request")
+    return nonce
+
+
+def _proof_algorithms(config: dict[str, Any]) -> list[str] | None:
+    proofs = config.get("proof_types_supported")
+    if not isinstance(proofs, dict) or not isinstance(proofs.get("jwt"), dict):
+        return None
+    algs = proofs["jwt"].get("proof_signing_alg_values_supported")
+    return [a for a in algs if isinstance(a, str)] if isinstance(algs, list) else None
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    raise BadInput("the issuer sent a credential that is neither a string nor a JSON object")
+
+
+def _credentials_of(
+    body: dict[str, Any], config_id: str | None, fmt: str | None
+) -> list[ReceivedCredential]:
+    entries = body.get("credentials")
+    if entries is None and "credential" in body:
+        raise BadInput("the issuer answered in a draft format (`credential`), not OpenID4VCI 1.0")
+    if not isinstance(entries, list) or not entries or len(entries) > _MAX_CREDENTIALS:
+        raise BadInput("the issuer's credential response holds no credentials")
+    notification = _str(body.get("notification_id"))
+    found = []
+    for entry in entries:
+        if not isinstance(entry, dict) or "credential" not in entry:
+            raise BadInput("a credential response entry has no credential")
+        found.append(
+            ReceivedCredential(_as_bytes(entry["credential"]), config_id, fmt, notification)
+        )
+    return found
+
+
+@dataclass
+class _Session:
+    client: Client
+    meta: IssuerMetadata
+    token: str
+    holder: HolderKeys
+    c_nonce: str | None
+    client_id: str | None = None
+    now: Callable[[], float] | None = None
+
+    def request(self, config_id: str, identifier: str | None) -> tuple[JsonReply, str | None]:
+        config = self.meta.configurations[config_id]
+        key = self.holder.for_algorithms(_proof_algorithms(config))
+        payload: dict[str, Any]
+        reply: JsonReply | None = None
+        for _attempt in range(2):
+            nonce = _fresh_nonce(self.client, self.meta, self.c_nonce)
+            proof = key_proof(
+                key,
+                audience=self.meta.credential_issuer,
+                nonce=nonce,
+                client_id=self.client_id,
+                now=self.now() if self.now else None,
+            )
+            payload = (
+                {"credential_identifier": identifier}
+                if identifier
+                else {"credential_configuration_id": config_id}
+            )
+            payload["proofs"] = {"jwt": [proof]}
+            reply = post_json(
+                self.client,
+                self.meta.credential_endpoint,
+                payload,
+                what="credential request",
+                token=self.token,
+            )
+            if reply.error_code() != "invalid_nonce":
+                break
+            # The nonce expired between fetching and using it: one more try with a fresh one.
+            fresh = reply.body.get("c_nonce")
+            self.c_nonce = fresh if isinstance(fresh, str) else self.c_nonce
+        assert reply is not None
+        return reply, str(config.get("format"))
+
+
+def _identifiers(token_body: dict[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    details = token_body.get("authorization_details")
+    if not isinstance(details, list):
+        return found
+    for detail in details:
+        if not isinstance(detail, dict) or detail.get("type") != "openid_credential":
+            continue
+        config_id = detail.get("credential_configuration_id")
+        ids = detail.get("credential_identifiers")
+        if isinstance(config_id, str) and isinstance(ids, list):
+            found.setdefault(config_id, []).extend(i for i in ids if isinstance(i, str))
+    return found
+
+
+def redeem_pre_authorized(
+    client: Client,
+    offer: CredentialOffer,
+    meta: IssuerMetadata,
+    holder: HolderKeys,
+    *,
+    tx_code: str | None,
+    only: Sequence[str] = (),
+    now: Callable[[], float] | None = None,
+) -> Issued:
+    """Token, then one credential request per offered configuration (or identifier)."""
+    if not offer.pre_authorized:
+        raise UsageError(
+            "this offer uses the authorization code flow, which credwallet does not support yet"
+        )
+    wanted = [c for c in offer.configuration_ids if not only or c in only]
+    unknown = [c for c in only if c not in offer.configuration_ids]
+    if unknown:
+        raise UsageError(f"--only names what is not offered: {', '.join(unknown)}")
+    for config_id in wanted:
+        fmt = meta.configurations.get(config_id, {}).get("format")
+        if fmt not in FORMATS:
+            raise BadInput(f"{config_id} is offered as {fmt!r}, a format credwallet cannot keep")
+    _check_not_certified_only(meta, wanted)
+    if offer.tx_code is not None and tx_code is None:
+        raise UsageError("this offer needs the transaction code the issuer sent you")
+    token_reply = _token(client, meta, offer, tx_code)
+    token = str(token_reply.body["access_token"])
+    c_nonce = _str(token_reply.body.get("c_nonce"))
+    session = _Session(client, meta, token, holder, c_nonce, now=now)
+    issued = Issued(
+        "openid4vci",
+        meta.credential_issuer,
+        notification_endpoint=meta.notification_endpoint,
+        access_token=token,
+    )
+    identifiers = _identifiers(token_reply.body)
+    for config_id in wanted:
+        chosen: list[str | None] = [*identifiers.get(config_id, [])] or [None]
+        for identifier in chosen:
+            reply, fmt = session.request(config_id, identifier)
+            if reply.status == 202 or (reply.ok and "transaction_id" in reply.body):
+                issued.pending.append(_pending(meta, reply.body, token, config_id))
+                continue
+            if not reply.ok:
+                raise _issuer_error(reply, "credential request")
+            issued.credentials.extend(_credentials_of(reply.body, config_id, fmt))
+    return issued
+
+
+def _pending(
+    meta: IssuerMetadata, body: dict[str, Any], token: str, config_id: str | None
+) -> PendingIssuance:
+    transaction = _str(body.get("transaction_id"))
+    if transaction is None or meta.deferred_endpoint is None:
+        raise BadInput("the issuer deferred issuance without a transaction_id or deferred endpoint")
+    interval = body.get("interval")
+    return PendingIssuance(
+        issuer=meta.credential_issuer,
+        deferred_endpoint=meta.deferred_endpoint,
+        transaction_id=transaction,
+        access_token=token,
+        config_id=config_id,
+        notification_endpoint=meta.notification_endpoint,
+        interval=interval if isinstance(interval, int) and not isinstance(interval, bool) else 5,
+    )
+
+
+def poll_deferred(
+    client: Client, pending: PendingIssuance
+) -> list[ReceivedCredential] | PendingIssuance:
+    """The credentials of a deferred issuance, or the (maybe updated) pending issuance."""
+    reply = post_json(
+        client,
+        pending.deferred_endpoint,
+        {"transaction_id": pending.transaction_id},
+        what="deferred credential request",
+        token=pending.access_token,
+    )
+    if reply.status == 202 or reply.error_code() == "issuance_pending":
+        interval = reply.body.get("interval")
+        if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0:
+            return PendingIssuance(**{**pending.to_json(), "interval": interval})
+        return pending
+    if not reply.ok:
+        raise _issuer_error(reply, "deferred credential request")
+    return _credentials_of(reply.body, pending.config_id, None)
+
+
+def notify(client: Client, endpoint: str, token: str, notification_id: str, event: str) -> bool:
+    """Tell the issuer what became of a credential; a failure here loses nothing."""
+    from credwallet.errors import CredwalletError
+
+    try:
+        reply = post_json(
+            client,
+            endpoint,
+            {"notification_id": notification_id, "event": event},
+            what="notification",
+            token=token,
+        )
+    except CredwalletError:
+        return False
+    return reply.ok

@@ -1,0 +1,257 @@
+"""`credwallet receive` against a strict OpenID4VCI issuer on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from oid4vci_issuer import jwt_config, running_issuer
+
+from conftest import Run
+
+
+def _receive(run: Run, offer: str, *extra: str) -> dict:
+    result = run("receive", offer, "--yes", "--json", *extra)
+    assert result.stdout.strip(), result.output
+    data = json.loads(result.stdout)
+    data["_exit"] = result.exit_code
+    data["_stderr"] = result.stderr
+    return data
+
+
+def _listed(run: Run) -> list[dict]:
+    result = run("show", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["credentials"]
+
+
+def test_pre_authorized_offer_by_value_stores_both_credentials_bound_to_the_holder(
+    run: Run,
+) -> None:
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree", "CourseCertificate"])
+        data = _receive(run, offer)
+        holder = run("whoami").stdout.strip()
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 2
+        assert data["offer"]["issuer_name"] == "Test University"
+        assert [o["name"] for o in data["offer"]["offered"]] == [
+            "Bachelor of Science",
+            "Python Course",
+        ]
+        assert all(item["flags"] == [] for item in data["items"])
+        # the proofs: EdDSA, the holder's did:key as kid, aud = issuer, no iss, fresh nonces
+        proofs = issuer.proofs_seen
+        assert len(proofs) == 2
+        assert {p["header"]["alg"] for p in proofs} == {"EdDSA"}
+        assert all(p["header"]["kid"].startswith(holder + "#") for p in proofs)
+        assert all("iss" not in p["payload"] for p in proofs)
+        assert len({p["payload"]["nonce"] for p in proofs}) == 2
+        # the issuer heard that both were accepted
+        assert sorted(n["event"] for n in issuer.notifications) == ["credential_accepted"] * 2
+    stored = _listed(run)
+    assert len(stored) == 2
+    shown = [json.loads(run("show", s["id"], "--json").stdout) for s in stored]
+    assert {s["source"] for s in shown} == {
+        f"openid4vci from {issuer.base} #1",
+        f"openid4vci from {issuer.base} #2",
+    }
+
+
+def test_offer_by_reference_and_only(run: Run) -> None:
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree", "CourseCertificate"], by_reference=True)
+        data = _receive(run, offer, "--only", "CourseCertificate")
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert [p["payload"]["aud"] for p in issuer.proofs_seen] == [issuer.base]
+
+
+def test_es256_when_the_issuer_does_not_take_eddsa(run: Run) -> None:
+    configs = {"Degree": jwt_config("Degree", ["ES256"])}
+    with running_issuer(configs=configs) as issuer:
+        data = _receive(run, issuer.new_offer(["Degree"]))
+        assert data["_exit"] == 0, data
+        assert issuer.proofs_seen[0]["header"]["alg"] == "ES256"
+        assert issuer.proofs_seen[0]["header"]["kid"].startswith("did:key:zDn")
+        # the P-256 key is derived, so it is the same on the next offer
+        data = _receive(run, issuer.new_offer(["Degree"]))
+        assert issuer.proofs_seen[1]["header"]["kid"] == issuer.proofs_seen[0]["header"]["kid"]
+    assert all(item["flags"] == [] for item in data["items"])
+
+
+def test_tx_code_from_a_file_and_a_wrong_one(run: Run, tmp_path: Path) -> None:
+    code_file = tmp_path / "code"
+    with running_issuer() as issuer:
+        code_file.write_text("1234\n")
+        offer = issuer.new_offer(["UniversityDegree"], tx_code="1234")
+        assert _receive(run, offer, "--tx-code-file", str(code_file))["imported"] == 1
+        wrong = issuer.new_offer(["UniversityDegree"], tx_code="9999")
+        result = run("receive", wrong, "--yes", "--tx-code-file", str(code_file))
+        assert result.exit_code == 1
+        assert "wrong, expired or already used" in result.stderr
+        # a code that cannot be what the offer describes is refused before any request
+        code_file.write_text("12a4\n")
+        before = len(issuer.requests)
+        third = issuer.new_offer(["UniversityDegree"], tx_code="1234")
+        result = run("receive", third, "--yes", "--tx-code-file", str(code_file))
+        assert result.exit_code == 2
+        assert "digits only" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests[before:])
+    assert len(_listed(run)) == 1
+
+
+def test_tx_code_needed_without_a_terminal(run: Run) -> None:
+    with running_issuer() as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"], tx_code="1234"), "--yes")
+        assert result.exit_code == 2
+        assert "--tx-code-file" in result.stderr
+
+
+def test_replayed_code_is_refused_and_nothing_is_stored_twice(run: Run) -> None:
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree"])
+        assert _receive(run, offer)["imported"] == 1
+        result = run("receive", offer, "--yes")
+        assert result.exit_code == 1
+        assert "already used" in result.stderr
+    assert len(_listed(run)) == 1
+
+
+def test_expired_nonce_is_replaced_by_a_fresh_one(run: Run) -> None:
+    with running_issuer(nonce_expired_once=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert issuer.requests.count("POST /nonce") == 2
+        assert issuer.requests.count("POST /credential") == 2
+
+
+def test_a_50_mb_reply_is_cut_off_and_nothing_is_stored(run: Run) -> None:
+    with running_issuer(huge=True) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == 4
+        assert "too large" in result.stderr
+    assert _listed(run) == []
+
+
+def test_network_error_midway_stores_nothing(run: Run) -> None:
+    # The second credential request fails (unknown configuration on the issuer's side):
+    # the first credential, already received, must not be stored either.
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree", "CourseCertificate"])
+        del issuer.configs["CourseCertificate"]["_title"]
+        issuer.configs["CourseCertificate"]["proof_types_supported"]["jwt"][
+            "proof_signing_alg_values_supported"
+        ] = ["EdDSA"]
+        original = issuer.issue
+
+        def broken(config_id: str, holder: str) -> str:
+            if config_id == "CourseCertificate":
+                raise ConnectionResetError
+            return original(config_id, holder)
+
+        issuer.issue = broken  # type: ignore[method-assign]
+        result = run("receive", offer, "--yes")
+        assert result.exit_code != 0
+    assert _listed(run) == []
+
+
+def test_redirect_of_the_offer_to_a_private_address_is_refused(run: Run) -> None:
+    with running_issuer(redirect_offer_to="http://10.0.0.1/offer") as issuer:
+        offer = issuer.new_offer(["UniversityDegree"], by_reference=True)
+        result = run("receive", offer, "--yes")
+        assert result.exit_code == 4
+        assert "10.0.0.1" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+
+
+def test_offer_by_reference_must_be_https(run: Run) -> None:
+    result = run(
+        "receive",
+        "openid-credential-offer://?credential_offer_uri=ftp%3A%2F%2Fexample.com%2Fo",
+        "--yes",
+    )
+    assert result.exit_code == 7
+    assert "https" in result.stderr
+
+
+def test_credential_not_bound_to_the_holder_is_flagged(run: Run) -> None:
+    with running_issuer(unbound=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["imported"] == 1
+        assert data["items"][0]["flags"] == ["not bound to your holder key"]
+        text = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert "not bound to your holder key" in text.stderr
+
+
+def test_credential_from_another_issuer_is_flagged(run: Run) -> None:
+    with running_issuer(foreign_issuer=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        flags = data["items"][0]["flags"]
+        assert any("not by the offering issuer" in f for f in flags), data
+
+
+def test_issuer_metadata_must_name_the_offering_issuer(run: Run) -> None:
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree"])
+        real = issuer.metadata
+
+        issuer.metadata = lambda: {**real(), "credential_issuer": "https://evil.example"}  # type: ignore[method-assign]
+        result = run("receive", offer, "--yes")
+        assert result.exit_code == 7
+        assert "another credential_issuer" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+
+
+def test_certified_wallet_issuers_get_a_clear_message(run: Run) -> None:
+    with running_issuer(attestation_only=True) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == 1
+        assert "only accepts certified wallets" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_deferred_issuance_is_kept_and_resumed(run: Run) -> None:
+    with running_issuer(deferred=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["imported"] == 0
+        assert len(data["pending"]) == 1
+        still = run("receive", "--resume", "--json")
+        assert json.loads(still.stdout)[0]["pending"], still.output
+        issuer.deferred_ready = True
+        done = run("receive", "--resume", "--json")
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.stdout)[0]["imported"] == 1
+        assert issuer.notifications == [{"notification_id": "d-1", "event": "credential_accepted"}]
+        again = run("receive", "--resume")
+        assert "no deferred issuance is waiting" in again.stderr
+    assert len(_listed(run)) == 1
+
+
+def test_offer_from_a_file_and_from_stdin(run: Run, tmp_path: Path) -> None:
+    with running_issuer() as issuer:
+        path = tmp_path / "offer.txt"
+        path.write_text(issuer.new_offer(["UniversityDegree"]) + "\n")
+        assert _receive(run, str(path))["imported"] == 1
+        result = run("receive", "-", "--json", stdin=issuer.new_offer(["CourseCertificate"]))
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["imported"] == 1
+
+
+def test_offer_from_a_qr_image(run: Run, tmp_path: Path) -> None:
+    from credwallet.share.qr import render_png
+
+    with running_issuer() as issuer:
+        offer = issuer.new_offer(["UniversityDegree"], by_reference=True)
+        image = tmp_path / "offer.png"
+        image.write_bytes(render_png(offer))
+        assert _receive(run, str(image))["imported"] == 1
+
+
+def test_issuer_text_is_never_printed_raw(run: Run) -> None:
+    with running_issuer(display_name="Evil\x1b[2J\u202eU") as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+        assert "Evil\\u001b[2J\\u202eU" in result.stderr
