@@ -263,6 +263,31 @@ def load_pem_public_key(pem: bytes) -> PublicKey:
     raise ValueError("unsupported public key type")
 
 
+def x509_leaf(der: bytes) -> tuple[PublicKey, tuple[str, ...]]:
+    """The public key of a DER certificate and its subjectAltName DNS names and URIs.
+
+    Nothing about the certificate is trusted here: no chain, no validity period, no revocation.
+    Raises ValueError for anything that is not a certificate with a supported key.
+    """
+    from cryptography import x509
+
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        pem = cert.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ValueError("not an X.509 certificate") from exc
+    names: list[str] = []
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names += [str(n) for n in san.get_values_for_type(x509.DNSName)]
+        names += [str(n) for n in san.get_values_for_type(x509.UniformResourceIdentifier)]
+    except x509.ExtensionNotFound:
+        pass
+    return load_pem_public_key(pem), tuple(names)
+
+
 def ec_point_from_xy(crv: str, x: bytes, y: bytes) -> bytes:
     """SEC1 uncompressed point from JWK coordinates (validated on the curve)."""
     size = _EC_SIZES[crv]

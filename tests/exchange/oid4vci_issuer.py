@@ -11,6 +11,7 @@ alg, aud, iat, no iss for anonymous access), nonces are single-use and expire. E
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.server
 import json
 import secrets
@@ -26,6 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from sdjwt_maker import holder_jwk_from_did, make_sd_jwt_vc, status_list_token
 
 from credwallet.verify.jwt import sign_vc_jwt
 from credwallet.verify.keys import SigningKey
@@ -78,8 +80,15 @@ def verify_proof_jwt(token: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
 class IssuerState:
     base: str = ""
     key: SigningKey = field(default_factory=SigningKey.generate)
+    sd_key: SigningKey = field(default_factory=lambda: SigningKey.generate("P-256"))
+    revoked: set[int] = field(default_factory=set)
+    issued_count: int = 0
     codes: dict[str, str | None] = field(default_factory=dict)  # code -> tx_code
+    issuer_states: set[str] = field(default_factory=set)
+    auth_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> request
+    deny_authorization: bool = False
     tokens: set[str] = field(default_factory=set)
+    client_tokens: dict[str, str] = field(default_factory=dict)  # token -> client_id
     nonces: dict[str, float] = field(default_factory=dict)  # nonce -> expiry
     configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)
@@ -96,20 +105,34 @@ class IssuerState:
     attestation_only: bool = False
     redirect_offer_to: str | None = None
     credentials_per_response: int = 1
+    forged: bool = False
+    identifiers: dict[str, list[str]] = field(default_factory=dict)
+    identifiers_used: list[str] = field(default_factory=list)
     display_name: str = "Test University"
 
     def new_offer(
-        self, ids: list[str], *, tx_code: str | None = None, by_reference: bool = False
+        self,
+        ids: list[str],
+        *,
+        tx_code: str | None = None,
+        by_reference: bool = False,
+        auth_code: bool = False,
     ) -> str:
         code = secrets.token_urlsafe(16)
-        self.codes[code] = tx_code
-        grant: dict[str, Any] = {"pre-authorized_code": code}
-        if tx_code is not None:
-            grant["tx_code"] = {"input_mode": "numeric", "length": len(tx_code)}
+        grants: dict[str, Any]
+        if auth_code:
+            self.issuer_states.add(code)
+            grants = {"authorization_code": {"issuer_state": code}}
+        else:
+            self.codes[code] = tx_code
+            grant: dict[str, Any] = {"pre-authorized_code": code}
+            if tx_code is not None:
+                grant["tx_code"] = {"input_mode": "numeric", "length": len(tx_code)}
+            grants = {PRE_AUTH: grant}
         offer = {
             "credential_issuer": self.base,
             "credential_configuration_ids": ids,
-            "grants": {PRE_AUTH: grant},
+            "grants": grants,
         }
         if by_reference:
             self.transactions["offer:" + code] = offer
@@ -137,6 +160,16 @@ class IssuerState:
         }
 
     def issue(self, config_id: str, holder: str) -> Any:
+        if self.configs[config_id]["format"] == "dc+sd-jwt":
+            self.issued_count += 1
+            return make_sd_jwt_vc(
+                issuer="https://elsewhere.example" if self.foreign_issuer else self.base,
+                key=self.sd_key,
+                holder_jwk=None if self.unbound else holder_jwk_from_did(holder),
+                claims={"name": "Learning Outcome", "given_name": "Ada", "credits": 5},
+                status=(self.base + "/status/1", self.issued_count),
+                vct=self.base + "/types/learning",
+            )
         subject = "did:example:someone-else" if self.unbound else holder
         issuer = "did:web:elsewhere.example" if self.foreign_issuer else self.key.did_key
         name = self.configs[config_id].get("_title", config_id)
@@ -148,9 +181,20 @@ class IssuerState:
             "credentialSubject": {"id": subject, "name": name},
             "id": "urn:uuid:" + secrets.token_hex(8),
         }
-        if self.foreign_issuer:
-            return sign_vc_jwt(vc, key=self.key, kid=self.key.verification_method)
+        if self.forged:  # names the issuer's key, signed by another
+            return sign_vc_jwt(vc, key=SigningKey.generate(), kid=self.key.verification_method)
         return sign_vc_jwt(vc, key=self.key)
+
+
+def sd_jwt_config(title: str, algs: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "format": "dc+sd-jwt",
+        "_title": title,
+        "vct": "urn:eu.europa.ec.eudi:learning:credential:1",
+        "cryptographic_binding_methods_supported": ["jwk"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": algs or ["ES256"]}},
+        "credential_metadata": {"display": [{"name": title}]},
+    }
 
 
 def jwt_config(title: str, algs: list[str] | None = None) -> dict[str, Any]:
@@ -200,10 +244,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             meta: dict[str, Any] = {
                 "issuer": self.st.base,
                 "token_endpoint": self.st.base + "/token",
+                "authorization_endpoint": self.st.base + "/authorize",
             }
             if self.st.attestation_only:
                 meta["token_endpoint_auth_methods_supported"] = ["attest_jwt_client_auth"]
             self._send(200, meta)
+        elif self.path == "/.well-known/jwt-vc-issuer":
+            jwk = {**self.st.sd_key.jwk, "kid": "k1"}
+            self._send(200, {"issuer": self.st.base, "jwks": {"keys": [jwk]}})
+        elif self.path == "/types/learning":
+            self._send(
+                200,
+                {
+                    "vct": self.st.base + "/types/learning",
+                    "display": [
+                        {"lang": "de", "name": "Lernnachweis"},
+                        {"lang": "en", "name": "Learning Credential"},
+                    ],
+                    "claims": [
+                        {
+                            "path": ["given_name"],
+                            "display": [{"lang": "en", "label": "Given name"}],
+                        },
+                        {"path": ["credits"], "display": [{"lang": "en", "label": "ECTS credits"}]},
+                    ],
+                },
+            )
+        elif self.path == "/status/1":
+            token = status_list_token(self.st.base + "/status/1", self.st.sd_key, self.st.revoked)
+            data = token.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/statuslist+jwt")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif self.path.startswith("/authorize?"):
+            self._authorize(parse_qs(self.path.split("?", 1)[1]))
         elif self.path.startswith("/offers/"):
             if self.st.redirect_offer_to:
                 self._send(302, headers={"Location": self.st.redirect_offer_to})
@@ -246,7 +322,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": "not_found"})
 
+    def _authorize(self, query: dict[str, list[str]]) -> None:
+        one = {k: v[0] for k, v in query.items()}
+        redirect = one.get("redirect_uri", "")
+        if (
+            one.get("response_type") != "code"
+            or not redirect.startswith("http://127.0.0.1:")
+            or one.get("code_challenge_method") != "S256"
+            or len(one.get("code_challenge", "")) != 43
+            or one.get("issuer_state") not in self.st.issuer_states
+            or not one.get("state")
+        ):
+            self._error(400, "invalid_request")
+            return
+        details = json.loads(one.get("authorization_details", "[]"))
+        if not details or any(d.get("type") != "openid_credential" for d in details):
+            self._error(400, "invalid_authorization_details")
+            return
+        self.st.issuer_states.discard(one["issuer_state"])
+        if self.st.deny_authorization:
+            target = f"{redirect}?error=access_denied&state={quote(one['state'])}"
+        else:
+            code = secrets.token_urlsafe(16)
+            self.st.auth_codes[code] = one
+            target = f"{redirect}?code={code}&state={quote(one['state'])}"
+        self._send(302, headers={"Location": target})
+
     def _token(self, form: dict[str, list[str]]) -> None:
+        if form.get("grant_type") == ["authorization_code"]:
+            self._token_for_code({k: v[0] for k, v in form.items()})
+            return
         if form.get("grant_type") != [PRE_AUTH]:
             self._error(400, "unsupported_grant_type")
             return
@@ -260,7 +365,34 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         token = secrets.token_urlsafe(24)
         self.st.tokens.add(token)
-        self._send(200, {"access_token": token, "token_type": "Bearer", "expires_in": 300})
+        answer: dict[str, Any] = {"access_token": token, "token_type": "Bearer", "expires_in": 300}
+        if self.st.identifiers:
+            answer["authorization_details"] = [
+                {
+                    "type": "openid_credential",
+                    "credential_configuration_id": config_id,
+                    "credential_identifiers": ids,
+                }
+                for config_id, ids in self.st.identifiers.items()
+            ]
+        self._send(200, answer)
+
+    def _token_for_code(self, form: dict[str, str]) -> None:
+        request = self.st.auth_codes.pop(form.get("code", ""), None)
+        verifier = form.get("code_verifier", "")
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+        if (
+            request is None
+            or form.get("redirect_uri") != request["redirect_uri"]
+            or form.get("client_id") != request["client_id"]
+            or digest.rstrip(b"=").decode() != request["code_challenge"]
+        ):
+            self._error(400, "invalid_grant")
+            return
+        token = secrets.token_urlsafe(24)
+        self.st.tokens.add(token)
+        self.st.client_tokens[token] = request["client_id"]
+        self._send(200, {"access_token": token, "token_type": "Bearer"})
 
     def _check_proof(self, body: dict[str, Any]) -> str | None:
         if "proof" in body or not isinstance(body.get("proofs"), dict):
@@ -276,8 +408,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._error(400, "invalid_proof", f"bad proof: {exc}")
             return None
         self.st.proofs_seen.append({"header": header, "payload": payload})
-        if payload.get("aud") != self.st.base or "iss" in payload:
-            self._error(400, "invalid_proof", "aud must be the issuer; no iss when anonymous")
+        client_id = self.st.client_tokens.get(self.headers.get("Authorization", "")[7:])
+        if payload.get("aud") != self.st.base or payload.get("iss") != client_id:
+            self._error(400, "invalid_proof", "aud must be the issuer; iss the client (if any)")
             return None
         if abs(time.time() - int(payload.get("iat", 0))) > 60:
             self._error(400, "invalid_proof", "iat")
@@ -293,6 +426,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._error(401, "invalid_token")
             return
         config_id = body.get("credential_configuration_id")
+        identifier = body.get("credential_identifier")
+        if identifier is not None:
+            matches = [c for c, ids in self.st.identifiers.items() if identifier in ids]
+            if not matches or config_id is not None:
+                self._error(400, "invalid_credential_request", "unknown credential_identifier")
+                return
+            config_id = matches[0]
+            self.st.identifiers_used.append(identifier)
+        elif self.st.identifiers:
+            self._error(400, "invalid_credential_request", "use the credential_identifier")
+            return
         if config_id not in self.st.configs:
             self._error(400, "unknown_credential_configuration")
             return

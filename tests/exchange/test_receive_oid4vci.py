@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from oid4vci_issuer import jwt_config, running_issuer
 
 from conftest import Run
@@ -229,6 +230,40 @@ def test_deferred_issuance_is_kept_and_resumed(run: Run) -> None:
     assert len(_listed(run)) == 1
 
 
+def test_deferred_issuance_ready_within_the_interval_arrives_at_once(run: Run) -> None:
+    with running_issuer(deferred=True, deferred_ready=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert data["pending"] == []
+        assert issuer.requests.count("POST /deferred") == 1
+
+
+def test_refused_credential_is_reported_to_the_issuer_as_a_failure(run: Run) -> None:
+    with running_issuer(forged=True) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == 3, result.output
+        assert "refused" in result.stderr
+        assert issuer.notifications == [
+            {"notification_id": "n-UniversityDegree", "event": "credential_failure"}
+        ]
+    assert _listed(run) == []
+
+
+def test_credential_identifiers_from_the_token_response(run: Run) -> None:
+    with running_issuer(identifiers={"UniversityDegree": ["deg-1", "deg-2"]}) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 2
+        assert issuer.identifiers_used == ["deg-1", "deg-2"]
+
+
+def test_several_credentials_in_one_response(run: Run) -> None:
+    with running_issuer(credentials_per_response=3) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["imported"] == 3
+
+
 def test_offer_from_a_file_and_from_stdin(run: Run, tmp_path: Path) -> None:
     with running_issuer() as issuer:
         path = tmp_path / "offer.txt"
@@ -255,3 +290,85 @@ def test_issuer_text_is_never_printed_raw(run: Run) -> None:
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
         assert "Evil\\u001b[2J\\u202eU" in result.stderr
+
+
+def _browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stand in for the user's browser: follow the sign-in page's redirect, in the background."""
+    import threading
+    import urllib.request
+
+    opened: list[str] = []
+
+    def open_url(url: str) -> bool:
+        opened.append(url)
+        threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=10).read()).start()
+        return True
+
+    monkeypatch.setattr("webbrowser.open", open_url)
+    return opened
+
+
+def test_authorization_code_flow_with_pkce_and_a_loopback_redirect(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _browser(monkeypatch)
+    with running_issuer() as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"], auth_code=True))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert len(opened) == 1 and opened[0].startswith(issuer.base + "/authorize?")
+        assert "code_challenge_method=S256" in opened[0]
+        # not anonymous: the key proof names the client
+        assert issuer.proofs_seen[0]["payload"]["iss"] == "credwallet"
+
+
+def test_authorization_refused_in_the_browser(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    _browser(monkeypatch)
+    with running_issuer(deny_authorization=True) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"], auth_code=True), "--yes")
+        assert result.exit_code == 2
+        assert "access_denied" in result.stderr
+    assert _listed(run) == []
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch, code: str = "1234") -> list[str]:
+    asked: list[str] = []
+
+    def prompt(label: str) -> str:
+        asked.append(label)
+        return code
+
+    monkeypatch.setattr("credwallet.cli._cmd_receive._interactive", lambda: True)
+    monkeypatch.setattr("credwallet.cli._cmd_receive._prompt", prompt)
+    return asked
+
+
+def test_on_a_terminal_it_asks_once_and_no_means_nothing_is_sent(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _terminal(monkeypatch)
+    with running_issuer() as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), stdin="n\n")
+        assert result.exit_code == 0, result.output
+        assert "Receive?" in result.stderr
+        assert "nothing received" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), stdin="y\n")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("Receive?") == 1
+    assert len(_listed(run)) == 1
+
+
+def test_tx_code_is_asked_at_a_hidden_prompt_and_checked(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _terminal(monkeypatch, code="4321")
+    with running_issuer() as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"], tx_code="4321"), "--yes")
+        assert result.exit_code == 0, result.output
+        assert asked == ["Transaction code (4 characters)"]
+        assert "4321" not in result.output
+        _terminal(monkeypatch, code="43210")
+        result = run("receive", issuer.new_offer(["UniversityDegree"], tx_code="4321"), "--yes")
+        assert result.exit_code == 2
+        assert "4 characters long" in result.stderr

@@ -31,6 +31,8 @@ def _show_plan(out: Output, plan: OfferPlan) -> None:
     out.message(f"{who} ({clean(plan.issuer)}) offers, by {plan.protocol}:")
     if plan.logo:
         out.message(f"  logo: {clean(plan.logo)}")
+    if plan.browser:
+        out.message("  (you will sign in at the issuer in your browser)")
     if not plan.offered:
         out.message("  the credentials of this exchange (named once they arrive)")
     for item in plan.offered:
@@ -38,6 +40,15 @@ def _show_plan(out: Output, plan: OfferPlan) -> None:
         out.message(f"  - {name}  [{clean(item.config_id)}, {clean(item.format)}]")
     if plan.tx_code is not None and plan.tx_code.description:
         out.message(f"  the issuer says: {clean(plan.tx_code.description)}")
+
+
+def _browse(out: Output, url: str) -> None:
+    """Open the issuer's sign-in page; print it too, for a browser on another screen."""
+    import webbrowser
+
+    out.message("Sign in at the issuer to continue; opening your browser at:")
+    out.message(f"  {clean(url)}")
+    webbrowser.open(url)
 
 
 def _tx_code(plan: OfferPlan, tx_code_file: Path | None) -> str | None:
@@ -129,7 +140,9 @@ def receive(
         return
     assert offer is not None
     text = read_offer_input(offer, stdin=lambda: sys.stdin.buffer.read(1024 * 1024))
-    plan = prepare_offer(text, client, protocol=protocol)
+    plan = prepare_offer(
+        text, client, protocol=protocol, open_browser=lambda url: _browse(out, url)
+    )
     if not out.json_mode or not yes:
         _show_plan(out, plan)
     asking = not yes and offer != "-" and _interactive()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import typer
@@ -70,7 +71,7 @@ def _table(out: Output, items: list[Held]) -> None:
     out.out.print(table)
 
 
-def _detail(out: Output, held: Held) -> None:
+def _detail(out: Output, held: Held, disclosed: dict[str, Any] | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -107,6 +108,11 @@ def _detail(out: Output, held: Held) -> None:
             row(
                 "Aligned to", alignment.target_name or alignment.target_url or alignment.target_code
             )
+    if disclosed is not None:  # an SD-JWT VC: its claims, labelled by the type's metadata
+        row("Type", disclosed["type_name"])
+        for claim in disclosed["claims"]:
+            value = claim["value"]
+            row(claim["label"], value if isinstance(value, str) else json.dumps(value))
     row("Tags", ", ".join(held.tags))
     row("Public URL", cred.public_url)
     row("Imported", f"{fmt_date(held.record.imported_at)} from {held.record.source}")
@@ -164,11 +170,14 @@ def show(
     out = state.output(json_flag=json_flag)
     with open_wallet(state) as wallet:
         if credential:
+            from credwallet.wallet.sdjwt_view import sd_jwt_view
+
             held = wallet.get(credential)
+            disclosed = sd_jwt_view(wallet, held.credential)
             if out.json_mode:
-                out.data(held.detail_json())
+                out.data({**held.detail_json(), **(disclosed or {})})
             else:
-                _detail(out, held)
+                _detail(out, held, disclosed)
             return
         spec = CredentialFilter(issuer, tag, status, expiring, search, sort, reverse)
         items = apply_filter(wallet.credentials(), spec, now=_now())

@@ -34,6 +34,7 @@ __all__ = [
     "discover",
     "notify",
     "poll_deferred",
+    "redeem_authorization_code",
     "redeem_pre_authorized",
     "well_known_url",
 ]
@@ -81,6 +82,8 @@ class IssuerMetadata:
     logo: str | None = None
     configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     token_auth_methods: tuple[str, ...] = ()
+    authorization_endpoint: str | None = None
+    par_required: bool = False
 
     def offered(self, ids: Sequence[str]) -> list[OfferedCredential]:
         items = []
@@ -138,6 +141,8 @@ def discover(client: Client, offer: CredentialOffer) -> IssuerMetadata:
         display_name=_str(display.get("name")),
         logo=_str(logo.get("uri")) if isinstance(logo, dict) else None,
         configurations={k: v for k, v in configs.items() if isinstance(v, dict)},
+        authorization_endpoint=_endpoint(as_meta, "authorization_endpoint"),
+        par_required=as_meta.get("require_pushed_authorization_requests") is True,
         token_auth_methods=tuple(m for m in methods if isinstance(m, str))
         if isinstance(methods, list)
         else (),
@@ -206,12 +211,16 @@ def _token(
                 + (" (check the transaction code)" if tx_code is not None else "")
             )
         raise _issuer_error(reply, "token request")
+    _check_bearer(reply)
+    return reply
+
+
+def _check_bearer(reply: JsonReply) -> None:
     scheme = str(reply.body.get("token_type", "")).lower()
     if scheme == "dpop":
         raise CertifiedWalletRequired("the token is DPoP-bound")
     if not isinstance(reply.body.get("access_token"), str) or scheme != "bearer":
         raise BadInput("the issuer's token response has no bearer access_token")
-    return reply
 
 
 def _fresh_nonce(client: Client, meta: IssuerMetadata, fallback: str | None) -> str | None:
@@ -320,6 +329,19 @@ def _identifiers(token_body: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
+def _wanted(offer: CredentialOffer, meta: IssuerMetadata, only: Sequence[str]) -> list[str]:
+    wanted = [c for c in offer.configuration_ids if not only or c in only]
+    unknown = [c for c in only if c not in offer.configuration_ids]
+    if unknown:
+        raise UsageError(f"--only names what is not offered: {', '.join(unknown)}")
+    for config_id in wanted:
+        fmt = meta.configurations.get(config_id, {}).get("format")
+        if fmt not in FORMATS:
+            raise BadInput(f"{config_id} is offered as {fmt!r}, a format credwallet cannot keep")
+    _check_not_certified_only(meta, wanted)
+    return wanted
+
+
 def redeem_pre_authorized(
     client: Client,
     offer: CredentialOffer,
@@ -332,24 +354,27 @@ def redeem_pre_authorized(
 ) -> Issued:
     """Token, then one credential request per offered configuration (or identifier)."""
     if not offer.pre_authorized:
-        raise UsageError(
-            "this offer uses the authorization code flow, which credwallet does not support yet"
-        )
-    wanted = [c for c in offer.configuration_ids if not only or c in only]
-    unknown = [c for c in only if c not in offer.configuration_ids]
-    if unknown:
-        raise UsageError(f"--only names what is not offered: {', '.join(unknown)}")
-    for config_id in wanted:
-        fmt = meta.configurations.get(config_id, {}).get("format")
-        if fmt not in FORMATS:
-            raise BadInput(f"{config_id} is offered as {fmt!r}, a format credwallet cannot keep")
-    _check_not_certified_only(meta, wanted)
+        raise UsageError("this offer has no pre-authorized code")
+    wanted = _wanted(offer, meta, only)
     if offer.tx_code is not None and tx_code is None:
         raise UsageError("this offer needs the transaction code the issuer sent you")
     token_reply = _token(client, meta, offer, tx_code)
+    return _issue(client, meta, token_reply, holder, wanted, client_id=None, now=now)
+
+
+def _issue(
+    client: Client,
+    meta: IssuerMetadata,
+    token_reply: JsonReply,
+    holder: HolderKeys,
+    wanted: Sequence[str],
+    *,
+    client_id: str | None,
+    now: Callable[[], float] | None,
+) -> Issued:
     token = str(token_reply.body["access_token"])
     c_nonce = _str(token_reply.body.get("c_nonce"))
-    session = _Session(client, meta, token, holder, c_nonce, now=now)
+    session = _Session(client, meta, token, holder, c_nonce, client_id=client_id, now=now)
     issued = Issued(
         "openid4vci",
         meta.credential_issuer,
@@ -368,6 +393,72 @@ def redeem_pre_authorized(
                 raise _issuer_error(reply, "credential request")
             issued.credentials.extend(_credentials_of(reply.body, config_id, fmt))
     return issued
+
+
+CLIENT_ID = "credwallet"
+
+
+def redeem_authorization_code(
+    client: Client,
+    offer: CredentialOffer,
+    meta: IssuerMetadata,
+    holder: HolderKeys,
+    *,
+    open_browser: Callable[[str], object],
+    only: Sequence[str] = (),
+    client_id: str = CLIENT_ID,
+    timeout: float = 300.0,
+    now: Callable[[], float] | None = None,
+) -> Issued:
+    """Authorization code flow with PKCE (S256) and a loopback redirect (RFC 8252)."""
+    import base64
+    import hashlib
+    import secrets
+    from urllib.parse import urlencode
+
+    from credwallet.exchange.loopback import LoopbackListener
+
+    wanted = _wanted(offer, meta, only)
+    if meta.authorization_endpoint is None:
+        raise BadInput("the authorization server publishes no authorization_endpoint")
+    if meta.par_required:
+        raise UsageError("this issuer requires pushed authorization requests (not supported yet)")
+    verifier = secrets.token_urlsafe(48)
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
+        .rstrip(b"=")
+        .decode("ascii")
+    )
+    details = [{"type": "openid_credential", "credential_configuration_id": c} for c in wanted]
+    with LoopbackListener() as listener:
+        query = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": listener.redirect_uri,
+            "state": listener.state,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "authorization_details": json.dumps(details, separators=(",", ":")),
+        }
+        if offer.issuer_state is not None:
+            query["issuer_state"] = offer.issuer_state
+        separator = "&" if "?" in meta.authorization_endpoint else "?"
+        open_browser(meta.authorization_endpoint + separator + urlencode(query))
+        callback = listener.wait(timeout)
+        fields = {
+            "grant_type": "authorization_code",
+            "code": callback.code,
+            "redirect_uri": listener.redirect_uri,
+            "code_verifier": verifier,
+            "client_id": client_id,
+        }
+    reply = post_form(client, meta.token_endpoint, fields, what="token request")
+    if not reply.ok:
+        if reply.error_code() == "invalid_grant":
+            raise IssuanceFailed("the issuer refused the authorization code (expired or used)")
+        raise _issuer_error(reply, "token request")
+    _check_bearer(reply)
+    return _issue(client, meta, reply, holder, wanted, client_id=client_id, now=now)
 
 
 def _pending(

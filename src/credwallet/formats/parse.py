@@ -13,7 +13,7 @@ from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded, NotACredential
 from credwallet.formats import _values as v
-from credwallet.formats import blockcerts, ob2, png, svg, vc
+from credwallet.formats import blockcerts, ob2, png, sdjwt, svg, vc
 from credwallet.formats.jose import decode_compact_jws, looks_like_compact_jws
 from credwallet.formats.jsonutil import loads_strict
 from credwallet.formats.limits import MAX_CREDENTIALS_PER_INPUT, MAX_INPUT_BYTES
@@ -58,7 +58,7 @@ def _is_jws_text(data: bytes) -> bool:
         text = data.decode("ascii").strip()
     except UnicodeDecodeError:
         return False
-    return looks_like_compact_jws(text)
+    return looks_like_compact_jws(text) or sdjwt.looks_like_sd_jwt(text)
 
 
 def parse(data: bytes, *, name: str | None = None) -> Credential:
@@ -92,6 +92,8 @@ def _parse_all(data: bytes) -> list[Credential]:
         return _from_payload(_png_payload(data), container=container, original=data)
     if container is Container.SVG:
         return _from_payload(_svg_payload(data), container=container, original=data)
+    if container is Container.JWT and b"~" in data:
+        return [sdjwt.from_sd_jwt(data.decode("ascii").strip(), original=data)]
     if container is Container.JWT:
         return _from_jws(data.decode("ascii").strip(), container=container, original=data)
     return _from_json_value(loads_strict(data), container=container, original=data)

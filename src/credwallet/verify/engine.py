@@ -438,6 +438,8 @@ def verify_credential(
         checks = _delegate("ob2", "verify_ob2", credential, options)
     elif credential.format is CredentialFormat.BLOCKCERTS:
         checks = _delegate("blockcerts", "verify_blockcerts", credential, options)
+    elif credential.format is CredentialFormat.SD_JWT_VC:
+        checks = _delegate("sdjwt", "verify_sd_jwt_vc", credential, options)
     elif credential.format is CredentialFormat.VC_JWT or credential.jws:
         checks = _jwt_checks(credential, options)
     else:

@@ -10,6 +10,7 @@ for :func:`resume_pending`.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -28,7 +29,7 @@ from credwallet.exchange.offer import (
     classify,
     resolve_credential_offer,
 )
-from credwallet.models import Credential
+from credwallet.models import Credential, CredentialFormat
 from credwallet.wallet.sources import Source
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ class OfferPlan:
     offered: list[OfferedCredential] = field(default_factory=list)
     tx_code: TxCode | None = None
     client: Client | None = field(default=None, repr=False)
+    browser: bool = False  # the authorization code flow: the user signs in at the issuer
     run: Callable[[HolderKeys, str | None, Sequence[str]], Issued] | None = field(
         default=None, repr=False
     )
@@ -116,7 +118,13 @@ class OfferPlan:
         }
 
 
-def prepare_offer(text: str, client: Client, *, protocol: str | None = None) -> OfferPlan:
+def prepare_offer(
+    text: str,
+    client: Client,
+    *,
+    protocol: str | None = None,
+    open_browser: Callable[[str], object] | None = None,
+) -> OfferPlan:
     """Read the offer and the issuer's metadata; nothing is redeemed yet."""
     if protocol is not None and protocol not in PROTOCOLS:
         raise UsageError(f"--protocol must be one of {', '.join(PROTOCOLS)}")
@@ -129,13 +137,13 @@ def prepare_offer(text: str, client: Client, *, protocol: str | None = None) -> 
         if protocols.get("vcapi") and (protocol != "openid4vci" or not offer_uri):
             return _vcapi_plan(protocols["vcapi"], client)
         if offer_uri:
-            return _oid4vci_plan(OfferLink(offer_uri), client)
+            return _oid4vci_plan(OfferLink(offer_uri), client, open_browser)
         raise BadInput("the interaction URL offers no protocol credwallet speaks (vcapi, OID4VCI)")
     if isinstance(link, RequestLink):
         return _request_plan(link, client)
     if protocol == "vc-api":
         raise UsageError("this is an OpenID4VCI offer; it has no VC-API exchange")
-    return _oid4vci_plan(link, client)
+    return _oid4vci_plan(link, client, open_browser)
 
 
 def _vcapi_plan(url: str, client: Client) -> OfferPlan:
@@ -165,14 +173,26 @@ def _request_plan(link: RequestLink, client: Client) -> OfferPlan:
     )
 
 
-def _oid4vci_plan(link: OfferLink, client: Client) -> OfferPlan:
-    from credwallet.exchange.oid4vci import discover, redeem_pre_authorized
+def _oid4vci_plan(
+    link: OfferLink, client: Client, open_browser: Callable[[str], object] | None
+) -> OfferPlan:
+    from credwallet.exchange.oid4vci import (
+        discover,
+        redeem_authorization_code,
+        redeem_pre_authorized,
+    )
 
     offer = resolve_credential_offer(link, client)
     meta = discover(client, offer)
 
     def run(holder: HolderKeys, tx_code: str | None, only: Sequence[str]) -> Issued:
-        return redeem_pre_authorized(client, offer, meta, holder, tx_code=tx_code, only=only)
+        if offer.pre_authorized:
+            return redeem_pre_authorized(client, offer, meta, holder, tx_code=tx_code, only=only)
+        if open_browser is None:
+            raise UsageError("this offer needs you to sign in at the issuer in a browser")
+        return redeem_authorization_code(
+            client, offer, meta, holder, open_browser=open_browser, only=only
+        )
 
     return OfferPlan(
         "openid4vci",
@@ -181,6 +201,7 @@ def _oid4vci_plan(link: OfferLink, client: Client) -> OfferPlan:
         logo=meta.logo,
         offered=meta.offered(offer.configuration_ids),
         tx_code=offer.tx_code,
+        browser=not offer.pre_authorized,
         client=client,
         run=run,
     )
@@ -238,21 +259,37 @@ def _issuer_matches(credential: Credential, offering: str) -> bool:
     return host is None or host == _host_of(offering)
 
 
-def _bound_to(credential: Credential, dids: Sequence[str]) -> bool:
+def _bound_to(credential: Credential, holder: HolderKeys) -> bool:
+    """The credential names one of the holder's keys: as its subject, or (SD-JWT) in ``cnf``."""
+    from credwallet.verify.keys import jwk_to_public_key, same_key
+
+    cnf = credential.document.get("cnf")
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
+        kid = cnf.get("kid") if isinstance(cnf, dict) else None
+        keys = (holder.ed25519, holder.p256)
+        if isinstance(kid, str) and any(kid == k.verification_method for k in keys):
+            return True
+        try:
+            public = jwk_to_public_key(jwk)
+        except BadInput:
+            return False
+        return any(same_key(public, k.public_key) for k in keys)
+    dids = holder.dids()
     subject = credential.subject.id or ""
     if any(subject == d or subject.startswith(d + "#") for d in dids):
         return True
     return any(r.identity in dids for r in credential.recipients)
 
 
-def _flags(credential: Credential, issued: Issued, dids: Sequence[str]) -> list[str]:
+def _flags(credential: Credential, issued: Issued, holder: HolderKeys) -> list[str]:
     flags = []
     if issued.protocol == "openid4vci" and not _issuer_matches(credential, issued.issuer):
         flags.append(
             f"issued by {credential.issuer.id or 'an unnamed issuer'}, not by the offering "
             f"issuer {issued.issuer}"
         )
-    if not _bound_to(credential, dids):
+    if not _bound_to(credential, holder):
         flags.append("not bound to your holder key")
     return flags
 
@@ -274,10 +311,31 @@ def receive_offer(
         tx_code = plan.tx_code.check(tx_code)
     holder = HolderKeys(wallet.holder_key())
     issued = plan.run(holder, tx_code, only)  # every network step of the protocol
+    _poll_soon(plan.client, issued)
     result = _keep(wallet, plan.client, issued, holder, now=now or wallet._now())
     _save_pending(wallet, issued.pending)
     result.pending = list(issued.pending)
     return result
+
+
+SHORT_INTERVAL = 5  # seconds: an issuer that asks for no longer is polled once at once
+
+
+def _poll_soon(client: Client, issued: Issued, wait: Callable[[float], None] | None = None) -> None:
+    """Poll once the deferred issuances the issuer said would be ready within seconds."""
+    from credwallet.exchange.oid4vci import poll_deferred
+
+    still = []
+    for pending in issued.pending:
+        if 0 <= pending.interval <= SHORT_INTERVAL:
+            (wait or time.sleep)(pending.interval)
+            answer = poll_deferred(client, pending)
+            if not isinstance(answer, PendingIssuance):
+                issued.credentials.extend(answer)
+                continue
+            pending = answer
+        still.append(pending)
+    issued.pending = still
 
 
 def _keep(
@@ -291,7 +349,6 @@ def _keep(
     flags: dict[str, list[str]] = {}
     provenance = f"{issued.protocol} from {issued.issuer}"
     names = [_name_of(provenance, i, issued) for i in range(len(issued.credentials))]
-    dids = holder.dids()
     for name, received in zip(names, issued.credentials, strict=True):
         wallet._prepare(Source(name, received.data), pending, summary, False, True, False, now)
         try:
@@ -299,7 +356,7 @@ def _keep(
         except BadInput:
             continue  # _prepare has reported it
         for index, credential in enumerate(credentials):
-            found = _flags(credential, issued, dids)
+            found = _flags(credential, issued, holder)
             if found:
                 key = name if len(credentials) == 1 else f"{name}#{index + 1}"
                 flags.setdefault(key, []).extend(found)

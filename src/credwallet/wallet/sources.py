@@ -27,7 +27,9 @@ __all__ = [
 ]
 
 # When walking a folder only these are tried; a file named explicitly is always tried.
-CREDENTIAL_SUFFIXES = frozenset({".json", ".jsonld", ".jwt", ".jws", ".png", ".svg", ".txt"})
+CREDENTIAL_SUFFIXES = frozenset(
+    {".json", ".jsonld", ".jwt", ".jws", ".sd-jwt", ".png", ".svg", ".txt"}
+)
 
 
 @dataclass(frozen=True, slots=True)
