@@ -170,6 +170,22 @@ class IssuerState:
                 status=(self.base + "/status/1", self.issued_count),
                 vct=self.base + "/types/learning",
             )
+        if self.configs[config_id]["format"] == "ldp_vc":
+            from credwallet.verify.dataintegrity import sign_document
+
+            document = {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "issuer": self.key.did_key,
+                "validFrom": "2026-01-01T00:00:00Z",
+                "credentialSubject": {"id": holder},
+            }
+            return sign_document(
+                document,
+                suite="eddsa-rdfc-2022",
+                key=self.key,
+                verification_method=self.key.verification_method,
+            )
         subject = "did:example:someone-else" if self.unbound else holder
         issuer = "did:web:elsewhere.example" if self.foreign_issuer else self.key.did_key
         name = self.configs[config_id].get("_title", config_id)

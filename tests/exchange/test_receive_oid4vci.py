@@ -258,6 +258,25 @@ def test_credential_identifiers_from_the_token_response(run: Run) -> None:
         assert issuer.identifiers_used == ["deg-1", "deg-2"]
 
 
+def test_ldp_vc_arrives_as_a_json_object(run: Run) -> None:
+    config = {**jwt_config("Data Integrity badge"), "format": "ldp_vc"}
+    with running_issuer(configs={"Badge": config}) as issuer:
+        data = _receive(run, issuer.new_offer(["Badge"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert data["items"][0]["status"] == "valid"
+        assert data["items"][0]["flags"] == []
+
+
+def test_unknown_formats_are_refused_before_anything_is_sent(run: Run) -> None:
+    config = {**jwt_config("A driving licence"), "format": "mso_mdoc"}
+    with running_issuer(configs={"mDL": config}) as issuer:
+        result = run("receive", issuer.new_offer(["mDL"]), "--yes")
+        assert result.exit_code == 7
+        assert "mso_mdoc" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+
+
 def test_several_credentials_in_one_response(run: Run) -> None:
     with running_issuer(credentials_per_response=3) as issuer:
         data = _receive(run, issuer.new_offer(["UniversityDegree"]))
