@@ -132,7 +132,7 @@ class TestImportAndShow:
                 "status",
                 "tags",
             } <= set(cred)
-            assert set(cred["issuer"]) == {"id", "name"}
+            assert set(cred["issuer"]) == {"id", "name", "registered_name", "trust"}
 
     def test_reimport_finds_duplicates(self, wallet: Run) -> None:
         """Importing the same folder twice stores nothing new."""

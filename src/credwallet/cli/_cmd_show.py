@@ -88,12 +88,23 @@ def _detail(out: Output, held: Held, disclosed: dict[str, Any] | None = None) ->
     row("ID", held.wallet_id)
     row("Name", cred.display_name)
     row("Description", body["description"])
+    # A registry's (or your pin's) name for the issuer is shown as the issuer; the name the
+    # credential gives itself is only claimed (OB 3.0: unverified issuer data is marked so).
+    issuer = body["issuer"]
+    registered = issuer["registered_name"]
+    claimed = f"{cred.issuer.name} (claimed)" if cred.issuer.name else None
     row(
         "Issuer",
         " ".join(
-            x for x in (cred.issuer.name, f"({cred.issuer.id})" if cred.issuer.id else None) if x
+            x
+            for x in (registered or claimed, f"({cred.issuer.id})" if cred.issuer.id else None)
+            if x
         ),
     )
+    if registered and cred.issuer.name and cred.issuer.name != registered:
+        row("Claimed name", cred.issuer.name)
+    if issuer["trust"]:
+        row("Issuer trust", issuer["trust"])
     row("Recipient", cred.subject.name or cred.subject.id)
     row("Format", f"{cred.format} ({', '.join(body['containers'])})")
     row("Credential id", cred.credential_id)

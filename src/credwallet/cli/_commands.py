@@ -65,6 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Share credentials: signed presentations, bundles, QR codes, résumé exports.",
     ),
     "cache": ("_cmd_cache", "Documents kept for offline verification."),
+    "trust": (
+        "_cmd_trust",
+        "Issuer trust: registries you follow, issuers you pin or block.",
+    ),
     "backup": (
         "_cmd_backup",
         "Write every credential, tag, pathway, cached document and the holder key to one file.",

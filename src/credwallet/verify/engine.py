@@ -10,7 +10,8 @@ Checks, in the order a report lists them:
 ``validity``    validFrom/validUntil, issuanceDate/expirationDate, JWT nbf/exp against ``now``
 ``revocation``  status list / revocation list (status.py)
 ``recipient``   issued to one of the user's identities (never required)
-``trust``       issuer among the user's trusted issuers (never required; unknown is a warning)
+``trust``       issuer registered / pinned / unknown / blocked (trust.py; advice, except that a
+                blocked issuer is a required failure)
 
 A presentation gets its own report (holder proof, challenge, domain) and one report per
 credential in it; an EnvelopedVerifiableCredential (a VC-JWT in a data: URL, see enveloped.py)
@@ -48,6 +49,7 @@ from credwallet.verify.recipient import check_recipient
 if TYPE_CHECKING:
     from credwallet.net import Fetcher
     from credwallet.verify.jsonld import DocumentLoader
+    from credwallet.verify.trust import TrustConfig
 
 __all__ = [
     "VerifyOptions",
@@ -84,6 +86,8 @@ class VerifyOptions:
     # How deep inside another credential this one sits (an endorsement, a CLR's credential, a
     # refreshed copy): nested.py and refresh.py bound the recursion with it.
     nested_depth: int = 0
+    # The user's registries, pins and blocks (wallet/trust.py); None: none chosen.
+    trust: TrustConfig | None = None
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -286,7 +290,11 @@ def _proof_checks(
     return proof, Check("issuer-key", key_status, chosen, tuple(key_inputs))
 
 
-def _trust_check(issuer: str | None, options: VerifyOptions) -> Check:
+def _trust_check(issuer: str | None, claimed: str | None, options: VerifyOptions) -> Check:
+    if options.trust is not None:
+        from credwallet.verify.trust import trust_check
+
+        return trust_check(issuer, claimed, options.trust, now=options.now)
     if not options.trusted_issuers:
         return Check("trust", CheckStatus.SKIP, "no trusted issuers chosen", required=False)
     if issuer is not None and issuer in options.trusted_issuers:
@@ -457,7 +465,7 @@ def verify_credential(
         )
     if "trust" not in names:
         issuer = credential.issuer.id or _id_of(credential.document.get("issuer"))
-        checks.append(_trust_check(issuer, options))
+        checks.append(_trust_check(issuer, credential.issuer.name, options))
     return VerificationReport(
         source=source, format=str(credential.format), checks=tuple(checks), checked_at=options.now
     )

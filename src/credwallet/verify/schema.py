@@ -111,7 +111,10 @@ def _retrieve_shipped(uri: str) -> Any:
 
 
 def _validate(instance: object, schema: JSONObject) -> tuple[CheckStatus, list[str]]:
-    from jsonschema import SchemaError, validators
+    try:
+        from jsonschema import SchemaError, validators
+    except ImportError:  # a dependency (pyproject.toml); an install without it cannot check
+        return CheckStatus.UNKNOWN, ["the jsonschema library is not installed"]
     from referencing import Registry
     from referencing.exceptions import Unresolvable
 

@@ -26,7 +26,7 @@ __all__ = ["BackupSummary", "RestoreSummary", "read_backup", "restore_backup", "
 
 # What restore may put back. Anything else in an archive is refused rather than stored blindly.
 RESTORABLE_KINDS = frozenset(
-    {"credential", "pathway", "identity", "holder-key", "cache", "setting"}
+    {"credential", "pathway", "identity", "holder-key", "cache", "setting", "trust"}
 )
 
 DedupFor = Callable[[str, bytes], bytes | None]
@@ -157,6 +157,8 @@ def dedup_for_payload(kind: str, payload: bytes) -> bytes | None:
             return b"identity:" + str(json.loads(payload)["identity"]).casefold().encode()
         if kind == "pathway":
             return b"pathway:" + str(json.loads(payload)["id"]).encode()
+        if kind == "trust":
+            return b"trust:settings"  # one record of issuer-trust settings (wallet/trust.py)
     except (CredwalletError, ValueError, KeyError, TypeError):
         return None  # kept without dedup: better a possible duplicate than a lost record
     return None

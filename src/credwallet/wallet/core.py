@@ -193,6 +193,7 @@ class Wallet:
         self._now = now
         self._fetchers: dict[bool, Any] = {}
         self._content_keys: dict[str, str] | None = None
+        self._trust: Any = None  # the issuer-trust settings, read once (wallet/trust.py)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -733,7 +734,82 @@ class Wallet:
             identities=tuple(v for _, v in self.identities()),
             offline=offline,
             now=now,
+            trust=self.trust_config(),
         )
+
+    # --- issuer trust (wallet/trust.py, verify/trust.py) ---------------------------------------
+
+    def trust_config(self) -> Any:
+        """The stored registries, pins and blocks (a verify.trust.TrustConfig)."""
+        if self._trust is None:
+            from credwallet.wallet.trust import load_trust
+
+            self._trust = load_trust(self._store)
+        return self._trust
+
+    def _save_trust(self, config: Any) -> None:
+        from credwallet.wallet.trust import save_trust
+
+        save_trust(self._store, config)
+        self._trust = config
+
+    def _issuer_ids(self) -> list[str]:
+        """Issuers of the held credentials: whose federation statements `trust` fetches."""
+        return sorted(
+            {h.credential.issuer.id for h in self.credentials() if h.credential.issuer.id}
+        )
+
+    def trust_settings(self) -> dict[str, Any]:
+        from credwallet.wallet.trust import describe
+
+        return describe(self.trust_config())
+
+    def trust_add(self, source: str, *, name: str | None, offline: bool) -> list[dict[str, Any]]:
+        """Follow what ``source`` (URL or file) holds; returns the registries added."""
+        from credwallet.wallet.trust import add_source, describe
+
+        config, added = add_source(
+            self.trust_config(),
+            source,
+            fetcher=self.fetcher(offline=offline),
+            name=name,
+            issuers=self._issuer_ids(),
+            now=self._now,
+        )
+        self._save_trust(config)
+        sources = {r.source for r in added}
+        return [r for r in describe(config)["registries"] if r["source"] in sources]
+
+    def trust_update(self, *, offline: bool) -> list[dict[str, Any]]:
+        from credwallet.wallet.trust import describe, update
+
+        config = update(
+            self.trust_config(),
+            fetcher=self.fetcher(offline=offline),
+            issuers=self._issuer_ids(),
+            now=self._now,
+        )
+        self._save_trust(config)
+        registries: list[dict[str, Any]] = describe(config)["registries"]
+        return registries
+
+    def trust_pin(self, issuer: str, name: str) -> None:
+        from credwallet.wallet.trust import pin
+
+        self._save_trust(pin(self.trust_config(), issuer, name))
+
+    def trust_block(self, issuer: str, reason: str = "") -> None:
+        from credwallet.wallet.trust import block
+
+        self._save_trust(block(self.trust_config(), issuer, reason))
+
+    def trust_remove(self, what: str) -> str:
+        """Forget a pin, a block or a registry; says which it was."""
+        from credwallet.wallet.trust import remove
+
+        config, kind = remove(self.trust_config(), what)
+        self._save_trust(config)
+        return kind
 
     def reverify(
         self, ids: Sequence[str] | None, *, offline: bool, now: datetime | None = None

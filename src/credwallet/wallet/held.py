@@ -46,6 +46,27 @@ class Held:
             seen.setdefault(tag, None)
         return tuple(seen)
 
+    @property
+    def registered_issuer_name(self) -> str | None:
+        """The issuer's name from a registry you follow (or your own pin), when the last
+        verification found one; ``credential.issuer.name`` is only what the issuer claims."""
+        from credwallet.verify.trust import registered_name
+
+        return registered_name(self.report) if self.report else None
+
+    def issuer_json(self) -> dict[str, Any]:
+        """``name`` is the credential's own (claimed) issuer name; ``registered_name`` and
+        ``trust`` (registered / self-chosen / unknown / blocked) come from the trust check."""
+        from credwallet.verify.trust import trust_label
+
+        cred = self.credential
+        return {
+            "id": cred.issuer.id,
+            "name": cred.issuer.name,
+            "registered_name": self.registered_issuer_name,
+            "trust": trust_label(self.report) if self.report else None,
+        }
+
     def summary_json(self) -> dict[str, Any]:
         cred = self.credential
         return {
@@ -59,7 +80,7 @@ class Held:
                 *(str(c.get("container")) for c in self.record.copies),
             ],
             "name": cred.display_name,
-            "issuer": {"id": cred.issuer.id, "name": cred.issuer.name},
+            "issuer": self.issuer_json(),
             "issued": _iso(cred.issued or cred.valid_from),
             "expires": _iso(cred.valid_until),
             "status": self.status,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from credwallet.net import DirectoryCache, Fetcher
     from credwallet.verify.engine import VerifyOptions
     from credwallet.verify.jsonld import DocumentLoader
+    from credwallet.verify.trust import TrustConfig
 
 __all__ = [
     "is_image",
@@ -65,8 +66,10 @@ def make_options(
     now: datetime,
     challenge: str | None = None,
     domain: str | None = None,
+    trust: TrustConfig | None = None,
 ) -> VerifyOptions:
-    """``challenge``/``domain``: what a presentation's holder proof must be bound to."""
+    """``challenge``/``domain``: what a presentation's holder proof must be bound to;
+    ``trust``: the wallet's registries, pins and blocks."""
     from credwallet.verify.engine import VerifyOptions
 
     return VerifyOptions(
@@ -77,6 +80,7 @@ def make_options(
         offline=offline,
         challenge=challenge,
         domain=domain,
+        trust=trust,
     )
 
 
@@ -88,10 +92,13 @@ def verify_one(
     identities: Sequence[str],
     offline: bool,
     now: datetime,
+    trust: TrustConfig | None = None,
 ) -> VerificationReport:
     from credwallet.verify.engine import verify_credential
 
-    options = make_options(fetcher=fetcher, identities=identities, offline=offline, now=now)
+    options = make_options(
+        fetcher=fetcher, identities=identities, offline=offline, now=now, trust=trust
+    )
     return verify_credential(credential, source=source, options=options)
 
 
