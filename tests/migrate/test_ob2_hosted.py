@@ -85,7 +85,7 @@ def test_badge_class_and_issuer_are_resolved_and_stored(wallet: Run, tmp_path: P
     wallet("cache", "clear")  # stored with the credential: no cache needed to show it
     [item] = show_all(wallet)
     assert item["name"] == "Data Analysis with SQL"
-    assert item["issuer"] == {"id": ISSUER, "name": "Example University"}
+    assert (item["issuer"]["id"], item["issuer"]["name"]) == (ISSUER, "Example University")
     detail = json.loads(wallet("show", item["id"], "--json").stdout)
     assert detail["description"].startswith("Queries, joins")
     assert detail["achievement"]["criteria"] == "Pass the final project."

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from trust_support import entity_configuration, legacy_registry, subordinate_statement
 from verify_support import FIXTURE_NOW, options, statuses
 
 from credwallet.errors import BadInput
@@ -25,6 +24,7 @@ from credwallet.verify.trust import (
     registered_name,
     trust_check,
 )
+from trust_support import entity_configuration, legacy_registry, subordinate_statement
 
 FETCHED = datetime(2026, 11, 20, tzinfo=UTC)
 ANCHOR_ID = "https://federation.example"
@@ -85,6 +85,17 @@ class TestLegacyRegistry:
             ("Fed", "oidf", False),
             ("Legacy", "dcc-legacy", False),
         ]
+
+    def test_an_unsupported_registry_type_is_kept_as_not_loaded(self) -> None:
+        body = json.dumps(
+            [{"name": "Recognition", "type": "vc-recognition", "url": "https://r.example/vc"}]
+        ).encode()
+        [registry] = parse_registry_document(body, source="k", name=None, fetched_at=FETCHED)
+        check = trust_check(
+            "did:key:zA", None, TrustConfig(registries=(registry,)), now=FIXTURE_NOW
+        )
+        assert check.status is CheckStatus.UNKNOWN
+        assert "Recognition (registry type 'vc-recognition' is not supported" in check.detail
 
     def test_garbage_is_refused(self) -> None:
         with pytest.raises(BadInput):

@@ -202,14 +202,18 @@ def _listed(item: object, source: str) -> Registry:
         raise BadInput(f"{source}: a registry entry is not an object")
     kind = item.get("type")
     name = item.get("name")
-    if kind == OIDF:
-        where = item.get("trustAnchorEC") or item.get("fetchEndpoint")
-    elif kind == DCC_LEGACY:
-        where = item.get("url")
-    else:
-        raise BadInput(f"{source}: registry type {kind!r} is not supported (dcc-legacy, oidf)")
+    where = item.get("trustAnchorEC") if kind == OIDF else item.get("url")
     if not isinstance(where, str) or not where:
         raise BadInput(f"{source}: registry {name!r} names no URL")
+    if kind not in (OIDF, DCC_LEGACY):
+        # Kept and named, so that a credential's report can say which registry was not
+        # consulted (e.g. vc-recognition), rather than refusing the whole list.
+        return Registry(
+            name=str(name or where),
+            kind=str(kind),
+            source=where,
+            error=f"registry type {kind!r} is not supported (dcc-legacy, oidf)",
+        )
     return Registry(name=str(name or where), kind=str(kind), source=where)
 
 

@@ -137,7 +137,7 @@ def add_source(
     found = parse_registry_document(body, source=source, name=name, fetched_at=fetched_at)
     added: list[Registry] = []
     for registry in found:
-        if not registry.loaded and registry.error is None:
+        if not registry.loaded:
             registry = _load(registry, fetcher, issuers=issuers, now=now)
         elif registry.kind == OIDF:
             registry = _oidf_statements(registry, fetcher, issuers=issuers, now=now)
@@ -150,6 +150,8 @@ def _load(
     registry: Registry, fetcher: Fetcher, *, issuers: Sequence[str], now: Callable[[], datetime]
 ) -> Registry:
     """Fetch a registry again; a failure keeps the old copy and records why."""
+    if registry.kind not in (DCC_LEGACY, OIDF):
+        return registry  # not supported: stays "not loaded", with the reason it carries
     try:
         body, fetched_at = _read_source(registry.source, fetcher, now=now)
         fresh = parse_registry_document(
