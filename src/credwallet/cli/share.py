@@ -52,6 +52,7 @@ class ResumeFormat(StrEnum):
     JSONRESUME = "jsonresume"
     MARKDOWN = "markdown"
     HTML = "html"
+    LER_RS = "ler-rs"
 
 
 IdsArgument = Annotated[list[str], typer.Argument(help="Wallet ids (or unique prefixes).")]
@@ -358,6 +359,16 @@ def pdf(
     out.success(f"Wrote {clean(out_path)}: a cover page and {len(items)} credential page(s)")
 
 
+def _ler_rs(wallet: Wallet, items: list[SharedItem], when: datetime) -> dict[str, object]:
+    """The LER-RS résumé as a holder-signed presentation (see share/lerrs.py)."""
+    from credwallet.share.lerrs import ler_rs_presentation
+    from credwallet.wallet.profile import load_profile
+
+    return ler_rs_presentation(
+        items, key=wallet.holder_key(), profile=load_profile(wallet.store), now=when
+    )
+
+
 @app.command("resume")
 def resume(
     ctx: typer.Context,
@@ -365,7 +376,10 @@ def resume(
         list[str] | None, typer.Argument(help="Wallet ids (or prefixes); default: all.")
     ] = None,
     fmt: Annotated[
-        ResumeFormat, typer.Option("--format", "-f", help="linkedin, jsonresume, markdown or html.")
+        ResumeFormat,
+        typer.Option(
+            "--format", "-f", help="linkedin, jsonresume, markdown, html or ler-rs (signed)."
+        ),
     ] = ResumeFormat.LINKEDIN,
     include_invalid: Annotated[
         bool,
@@ -376,7 +390,7 @@ def resume(
     ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Résumé entries: LinkedIn add-to-profile links, JSON Resume, Markdown or HTML.
+    """Résumé entries: LinkedIn links, JSON Resume, Markdown, HTML or a signed LER-RS résumé.
 
     Credentials that failed verification are left out unless --include-invalid; expired ones
     are kept (and labelled in Markdown and HTML). An empty wallet gives an empty export.
@@ -393,7 +407,8 @@ def resume(
         held: list[SharedItem] = distinct_items(
             wallet.shared_items(ids or None, now=when, one_per_achievement=True)
         )
-    items = exports.resume_items(held, now=when, include_invalid=include_invalid)
+        items = exports.resume_items(held, now=when, include_invalid=include_invalid)
+        signed = _ler_rs(wallet, items, when) if fmt is ResumeFormat.LER_RS else None
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")
     elif len(items) < len(held):
@@ -401,6 +416,9 @@ def resume(
             f"{len(held) - len(items)} credential(s) that failed verification left out "
             "(--include-invalid lists them, labelled)"
         )
+    if signed is not None:
+        out.data(signed)
+        return
     if fmt is ResumeFormat.LINKEDIN:
         entries = exports.linkedin_entries(items, now=when)
         if out.json_mode:
