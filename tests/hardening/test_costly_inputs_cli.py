@@ -424,3 +424,150 @@ class TestStrictReaders:
         ran = inproc(home, "pathway", "import", str(path))
         assert_one_line_error(ran, 7)
         assert reason in ran.err
+
+
+# --- CTDL graphs and pathway export -----------------------------------------------------------
+
+RLO = "\u202e"
+
+
+def _ctdl(components: list[dict[str, object]], dest_targets: list[str]) -> bytes:
+    dest = {
+        "@id": "urn:dest",
+        "@type": "ceterms:CredentialComponent",
+        "ceterms:name": {"en": "Degree"},
+        "ceterms:hasCondition": [
+            {
+                "@id": "urn:dest-cond",
+                "@type": "ceterms:ComponentCondition",
+                "ceterms:targetComponent": dest_targets,
+            }
+        ],
+    }
+    pathway = {
+        "@id": "urn:pw",
+        "@type": "ceterms:Pathway",
+        "ceterms:ctid": "ce-hostile",
+        "ceterms:name": {"en": f"Nursing {RLO}gnp.exe"},
+        "ceterms:hasDestinationComponent": ["urn:dest"],
+    }
+    return json.dumps({"@graph": [pathway, dest, *components]}).encode()
+
+
+def _course(i: int, **extra: object) -> dict[str, object]:
+    return {
+        "@id": f"urn:c{i}",
+        "@type": "ceterms:CourseComponent",
+        "ceterms:name": {"en": f"Course {i}"},
+        "ceterms:proxyFor": f"https://courses.example/{i}",
+        **extra,
+    }
+
+
+def _condition_on(i: int, target: int) -> dict[str, object]:
+    return {
+        "ceterms:hasCondition": [
+            {
+                "@id": f"urn:k{i}",
+                "@type": "ceterms:ComponentCondition",
+                "ceterms:targetComponent": [f"urn:c{target}"],
+            }
+        ]
+    }
+
+
+class TestCtdlGraphs:
+    def test_a_cycle_is_cut_and_reported(self, home: Path, tmp_path: Path) -> None:
+        """c0 needs c1 needs c0: the import succeeds and says what it ignored."""
+        components = [
+            {**_course(0), **_condition_on(0, 1)},
+            {**_course(1), **_condition_on(1, 0)},
+        ]
+        path = tmp_path / "cycle.json"
+        path.write_bytes(_ctdl(components, ["urn:c0"]))
+        ran = inproc(home, "pathway", "import", str(path), "--json")
+        assert ran.code == 0, ran.all
+        assert any("cycle" in line for line in json.loads(ran.out)["not_converted"])
+
+    def test_ten_thousand_parts_are_refused_in_seconds(self, home: Path, tmp_path: Path) -> None:
+        """A condition with 10,000 targets is refused whole, with the count in the message."""
+        path = tmp_path / "fan.json"
+        path.write_bytes(
+            _ctdl([_course(i) for i in range(10_000)], [f"urn:c{i}" for i in range(10_000)])
+        )
+        with Timer():
+            ran = inproc(home, "pathway", "import", str(path))
+        assert_one_line_error(ran, 7)
+        assert "10000 parts" in ran.err
+
+    def test_a_chain_thousands_deep_is_refused_not_recursed(
+        self, home: Path, tmp_path: Path
+    ) -> None:
+        """c0 needs c1 needs ... c2999: a one-line error, not "this is a bug"."""
+        components = [{**_course(i), **_condition_on(i, i + 1)} for i in range(2999)]
+        components.append(_course(2999))
+        for component in components[:-1]:
+            component.pop("ceterms:proxyFor")
+        path = tmp_path / "chain.json"
+        path.write_bytes(_ctdl(components, ["urn:c0"]))
+        ran = inproc(home, "pathway", "import", str(path))
+        assert_one_line_error(ran, 7)
+        assert "nest more than" in ran.err
+
+    def test_export_escapes_bidi_characters_and_keeps_the_data(
+        self, home: Path, tmp_path: Path
+    ) -> None:
+        """The exported TOML writes U+202E as an escape; read back, the name is unchanged."""
+        import tomllib
+
+        path = tmp_path / "graph.json"
+        path.write_bytes(_ctdl([_course(1)], ["urn:c1"]))
+        assert inproc(home, "pathway", "import", str(path)).code == 0
+        shown = inproc(home, "pathway", "export", "ce-hostile")
+        assert shown.code == 0, shown.all
+        assert RLO not in shown.out and "\\u202e" in shown.out
+        assert tomllib.loads(shown.out)["name"] == f"Nursing {RLO}gnp.exe"
+        target = tmp_path / "out.toml"
+        assert inproc(home, "pathway", "export", "ce-hostile", "-o", str(target)).code == 0
+        assert tomllib.loads(target.read_text("utf-8"))["name"] == f"Nursing {RLO}gnp.exe"
+
+    def test_a_terminal_never_gets_raw_bidi_characters(self, home: Path, tmp_path: Path) -> None:
+        """A TOML file holding U+202E, exported to a terminal (a pty), shows it escaped."""
+        import pty
+        import subprocess
+        import sys
+
+        from clirun import BOOTSTRAP, PASSPHRASE
+
+        path = tmp_path / "p.toml"
+        text = f'id = "rlo"\nname = "Evil {RLO}txt.exe"\n[goal]\nmanual = true\n'
+        path.write_text(text, "utf-8")
+        assert inproc(home, "pathway", "add", str(path)).code == 0
+        # Into a file the export stays byte for byte.
+        assert inproc(home, "pathway", "export", "rlo").out == text
+        master, slave = pty.openpty()
+        env = {**os.environ, "CREDWALLET_PASSPHRASE": PASSPHRASE}
+        try:
+            done = subprocess.run(
+                [sys.executable, str(BOOTSTRAP), "--home", str(home), "pathway", "export", "rlo"],
+                stdout=slave,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                timeout=60,
+            )
+        finally:
+            os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        assert done.returncode == 0, done.stderr
+        shown = b"".join(chunks).decode("utf-8")
+        assert RLO not in shown and "\\u202e" in shown

@@ -176,8 +176,10 @@ def export(
     with open_wallet(state) as wallet:
         text = wallet.pathways.export(pathway_id)
     if output is None:
-        # Raw text on stdout, not rich: export must be byte for byte.
-        sys.stdout.write(text)
+        # Raw text on stdout, not rich: export must be byte for byte into a pipe or a file. A
+        # terminal gets control and bidi characters made visible (U+202E would reorder the
+        # lines it is on); a pathway written by credwallet has them escaped in the TOML anyway.
+        sys.stdout.write(clean(text, multiline=True) if sys.stdout.isatty() else text)
         sys.stdout.flush()
         return
     try:

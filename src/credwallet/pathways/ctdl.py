@@ -25,11 +25,12 @@ from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded
 from credwallet.pathways.model import Pathway
-from credwallet.pathways.toml_io import pathway_from_dict
+from credwallet.pathways.toml_io import MAX_NODES, pathway_from_dict
 
 __all__ = ["MAX_CTDL_BYTES", "import_ctdl"]
 
 MAX_CTDL_BYTES = 8 * 1024 * 1024
+MAX_CTDL_NESTING = 64  # components and conditions inside one another (each level recurses)
 
 _PREFIXES = ("ceterms:", "ceasn:")
 _MANUAL_TYPES = {
@@ -151,6 +152,17 @@ class _Converter:
         self.ctdl_of: dict[str, dict[str, Any]] = {}  # component key -> its CTDL node
         self.condition_keys: dict[str, str] = {}  # condition @id -> group key
         self.units: list[str] = []
+        self.nesting = 0  # components and conditions being converted, one inside the other
+
+    def enter(self, what: str) -> None:
+        """One level deeper; a chain of conditions thousands deep is refused, not recursed."""
+        self.nesting += 1
+        if self.nesting > MAX_CTDL_NESTING:
+            raise LimitExceeded(
+                f"the CTDL graph's conditions nest more than {MAX_CTDL_NESTING} levels (at {what})"
+            )
+        if len(self.components) > MAX_NODES:
+            raise LimitExceeded(f"the CTDL graph has more than {MAX_NODES} components")
 
     # -- reading the graph ---------------------------------------------------------------
     def _index(self, value: object, depth: int) -> None:
@@ -336,10 +348,12 @@ class _Converter:
         key = self.new_key(ctid if isinstance(ctid, str) else self.label(node), "component")
         self.components[key] = {}  # reserve the key while the parts are converted
         self.on_path.add(node_id)
+        self.enter(f"component {self.label(node)!r}")
         try:
             entry = self.component_entry(node, key, destination=False)
         finally:
             self.on_path.discard(node_id)
+            self.nesting -= 1
         if entry is None:
             del self.components[key]
             return None
@@ -490,10 +504,19 @@ class _Converter:
         if cond_id in self.on_path:
             self.report.append(f"{where}: refers back to itself; ignored")
             return None
+        targets = _as_list(self.get(cond, "targetComponent"))
+        subs = _as_list(self.get(cond, "hasCondition"))
+        if len(targets) + len(subs) > MAX_NODES:
+            # Refused whole: dropping all but some of the parts would change what it requires.
+            raise LimitExceeded(
+                f"{where}: {len(targets) + len(subs)} parts; a pathway holds at most "
+                f"{MAX_NODES} components"
+            )
         self.on_path.add(cond_id)
+        self.enter(where)
         try:
             parts: list[str] = []
-            for ref in _as_list(self.get(cond, "targetComponent")):
+            for ref in targets:
                 target = self.resolve(ref)
                 if target is None:
                     self.report.append(f"{where}: target {ref!r} is not in the graph")
@@ -501,7 +524,7 @@ class _Converter:
                 key = self.component(target)
                 if key is not None:
                     parts.append(key)
-            for i, ref in enumerate(_as_list(self.get(cond, "hasCondition"))):
+            for i, ref in enumerate(subs):
                 sub = self.resolve(ref)
                 if sub is None:
                     self.report.append(f"{where}: sub-condition {ref!r} is not in the graph")
@@ -511,6 +534,7 @@ class _Converter:
                     parts.append(key)
         finally:
             self.on_path.discard(cond_id)
+            self.nesting -= 1
         parts = list(dict.fromkeys(parts))
         for constraint in _as_list(self.get(cond, "hasConstraint")):
             described = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 MAX_TEXT_BYTES = 256 * 1024  # a pathway is a small hand-written file
+# Format (Cf: bidi overrides, zero-width characters) and line/paragraph separators.
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp"})
 MAX_NODES = 200  # keeps the exact assignment search small (see evaluate.py)
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -413,7 +416,17 @@ def dump_pathway_toml(pathway: Pathway) -> str:
         return pathway.text
     import tomli_w  # lazily: only export and suggest write TOML
 
-    return tomli_w.dumps(pathway_to_dict(pathway))
+    # tomli_w escapes control characters but writes format characters (U+202E RIGHT-TO-LEFT
+    # OVERRIDE, zero-width ones) raw; as \uXXXX escapes the data is the same and no terminal
+    # reorders the text. Every string tomli_w writes is a basic string, where escapes are valid.
+    return "".join(_escaped(c) for c in tomli_w.dumps(pathway_to_dict(pathway)))
+
+
+def _escaped(char: str) -> str:
+    if char.isascii() or unicodedata.category(char) not in _INVISIBLE:
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _node_to_dict(node: Node) -> dict[str, Any]:
