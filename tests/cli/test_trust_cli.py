@@ -18,8 +18,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cli_support import Run
+from cli_support import PASSPHRASE, Run
+from typer.testing import CliRunner
 
+from credwallet.cli._app import app
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.keys import SigningKey
 from trust_support import entity_configuration, legacy_registry, subordinate_statement
@@ -345,3 +347,31 @@ class TestFromFiles:
         for file in home.rglob("*"):
             if file.is_file():
                 assert b"zSecretIssuer" not in file.read_bytes()
+
+
+class TestBackup:
+    def test_trust_settings_travel_with_a_backup(self, wallet: Run, tmp_path: Path) -> None:
+        """A restored wallet keeps its pins and blocks; merging twice keeps one record."""
+        assert wallet("trust", "pin", "did:key:zPinned", "--name", "My Employer").exit_code == 0
+        assert wallet("trust", "block", "did:key:zBlocked").exit_code == 0
+        backup = tmp_path / "wallet.age"
+        assert wallet("backup", "-o", str(backup)).exit_code == 0
+        other = tmp_path / "restored"
+        restored = CliRunner().invoke(
+            app,
+            ["--home", str(other), "restore", str(backup)],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+        )
+        assert restored.exit_code == 0, restored.output
+        listed = CliRunner().invoke(
+            app,
+            ["--home", str(other), "trust", "list", "--json"],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+        )
+        settings = json.loads(listed.stdout)
+        assert settings["pins"] == [{"issuer": "did:key:zPinned", "name": "My Employer"}]
+        assert settings["blocks"] == [{"issuer": "did:key:zBlocked", "reason": ""}]
+        for _ in range(2):
+            merged = wallet("restore", str(backup), "--merge")
+            assert merged.exit_code == 0, merged.output
+        assert json.loads(wallet("trust", "list", "--json").stdout)["pins"] == settings["pins"]
