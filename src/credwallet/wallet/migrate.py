@@ -24,6 +24,7 @@ __all__ = ["Origin", "Unpacked", "unpack"]
 
 LCW = "Learner Credential Wallet backup"
 ZIP = "zip archive"
+LEARNCARD = "LearnCard export"
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ def unpack(
 
     data = source.data
     if looks_like_zip(data):
-        return _unpack_zip(source)
+        return _unpack_zip(source, passphrase)
     if lcw.is_encrypted_lcw(data):
         if passphrase is None:
             raise UsageError(
@@ -72,10 +73,13 @@ def unpack(
     return None
 
 
-def _unpack_zip(source: Source) -> Unpacked:
+def _unpack_zip(source: Source, passphrase: Callable[[], str] | None) -> Unpacked:
+    from credwallet.formats import learncard
     from credwallet.share.bundle import read_zip_entries
 
     files = read_zip_entries(source.data)
+    if learncard.is_learncard(files):
+        return _unpack_learncard(source, files, passphrase)
     origin = Origin(ZIP, source.name)
     sources = []
     for entry in sorted(files):
@@ -87,6 +91,38 @@ def _unpack_zip(source: Source) -> Unpacked:
         name = f"{source.name}!{entry}"
         origin.members.append(name)
         sources.append(Source(name, files[entry], found_in_folder=True))
+    return Unpacked(origin, sources)
+
+
+def _unpack_learncard(
+    source: Source, files: dict[str, bytes], passphrase: Callable[[], str] | None
+) -> Unpacked:
+    from credwallet.formats import learncard
+
+    secret = None
+    if any(name.endswith(".enc") for name in files):
+        if passphrase is None:
+            raise UsageError(
+                f"{source.name} is an encrypted {LEARNCARD}: give --import-passphrase-file FILE "
+                "(or run in a terminal to be asked)"
+            )
+        secret = passphrase()
+    contents = learncard.read_learncard(files, secret)
+    origin = Origin(LEARNCARD, source.name)
+    sources = []
+    for path, payload in contents.payloads:
+        name = f"{source.name}!{path}"
+        origin.members.append(name)
+        sources.append(Source(name, payload))
+    for group, count in sorted(contents.left_out.items()):
+        noun = {
+            "keys": "key file",
+            "did-document": "DID document",
+            "index-record": "index record",
+            "consent-record": "consent record",
+            "status-cache": "status list snapshot",
+        }.get(group, f"{group} entry")
+        origin.left_out += _counted(count, noun)
     return Unpacked(origin, sources)
 
 
