@@ -78,3 +78,24 @@ class TestResumeCommandLabels:
         assert entries
         if fmt == "linkedin":
             assert all("status" in e for e in entries)
+
+
+class TestHolderNameOnResumes:
+    def test_json_resume_basics_and_sections(self) -> None:
+        """The profile's name goes in JSON Resume `basics` and heads the Markdown/HTML sections."""
+        from credwallet.share.profile import HolderProfile
+
+        holder = HolderProfile.create("Ana Ćirić", email="ana@example.org")
+        document = resume.json_resume([item(OB3_SMALL)], now=NOW, holder=holder)
+        assert document["basics"] == {"name": "Ana Ćirić", "email": "ana@example.org"}
+        markdown = resume.markdown_section([item(OB3_SMALL)], now=NOW, holder_name="Ana Ćirić")
+        assert "*Ana Ćirić: credentials checked by their wallet on 2 December 2026.*" in markdown
+        page = resume.html_section([item(OB3_SMALL)], now=NOW, holder_name="<Ana>")
+        assert '<p class="holder">&lt;Ana&gt;: credentials' in page
+
+    def test_cli_uses_the_profile(self, run) -> None:  # type: ignore[no-untyped-def]
+        """`share resume --format markdown` names the holder set with `profile set`."""
+        assert run("profile", "set", "--name", "Ana Ćirić").exit_code == 0
+        result = run("share", "resume", "--format", "markdown")
+        assert result.exit_code == 0, result.output
+        assert "Ana Ćirić" in result.stdout

@@ -409,6 +409,9 @@ def resume(
         )
         items = exports.resume_items(held, now=when, include_invalid=include_invalid)
         signed = _ler_rs(wallet, items, when) if fmt is ResumeFormat.LER_RS else None
+        from credwallet.wallet.profile import load_profile
+
+        profile = load_profile(wallet.store)
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")
     elif len(items) < len(held):
@@ -427,13 +430,14 @@ def resume(
             sys.stdout.write(exports.linkedin_sheet(entries))
         return
     if fmt is ResumeFormat.JSONRESUME:
-        out.data(exports.json_resume(items, now=when))
+        out.data(exports.json_resume(items, now=when, holder=profile))
         return
     # Already filtered above: the sections get include_invalid=True so nothing is dropped twice.
+    name = profile.name if profile is not None else None
     text = (
-        exports.markdown_section(items, now=when, include_invalid=True)
+        exports.markdown_section(items, now=when, include_invalid=True, holder_name=name)
         if fmt is ResumeFormat.MARKDOWN
-        else exports.html_section(items, now=when, include_invalid=True)
+        else exports.html_section(items, now=when, include_invalid=True, holder_name=name)
     )
     if out.json_mode:
         out.data({"format": str(fmt), "text": text})

@@ -22,6 +22,7 @@ from urllib.parse import unquote_to_bytes
 from credwallet.models import Container, Credential
 from credwallet.share.items import SharedItem, ShareStatus, expires_on, issued_on, share_status
 from credwallet.share.resume import clean_text, public_url
+from credwallet.verify.trust import registered_name
 
 __all__ = ["MAX_IMAGE_BYTES", "PageQr", "badge_image", "data_uri", "render_index"]
 
@@ -160,6 +161,12 @@ def _card(item: SharedItem, status: ShareStatus, image: bytes | None, qr: PageQr
     credential = item.credential
     name = clean_text(credential.display_name) or "(unnamed credential)"
     issuer = clean_text(credential.issuer.name) or clean_text(credential.issuer.id)
+    registered = clean_text(registered_name(item.report)) if item.report is not None else None
+    if issuer and registered and registered != issuer:
+        # The registry's name is the one a reader can rely on; the credential's is a claim.
+        issuer = f"{registered} (calls itself {issuer})"
+    elif registered:
+        issuer = registered
     src = (data_uri(image) if image is not None else None) or _placeholder(name)
     description = clean_text(
         credential.description

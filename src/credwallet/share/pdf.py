@@ -30,6 +30,7 @@ from credwallet.share.labels import StatusLabel, status_label
 from credwallet.share.page import badge_image
 from credwallet.share.qrchoice import QrChoice
 from credwallet.share.resume import clean_text, public_url
+from credwallet.verify.trust import registered_name
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -288,7 +289,9 @@ def _texts_of(items: Sequence[SharedItem], holder_name: str | None,
 def _issuer_line(item: SharedItem, issuers: Mapping[str, str]) -> str:
     issuer = item.credential.issuer
     own = clean_text(issuer.name) or clean_text(issuer.id) or "an unnamed issuer"
-    registered = issuers.get(item.wallet_id)
+    registered = issuers.get(item.wallet_id) or (
+        clean_text(registered_name(item.report)) if item.report is not None else None
+    )
     if registered and registered != own:
         return f"{own} (registered as {registered})"
     return own

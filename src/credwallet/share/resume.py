@@ -27,6 +27,7 @@ from urllib.parse import quote, urlencode
 from credwallet.models import Credential, JSONObject
 from credwallet.share.distinct import distinct_items
 from credwallet.share.items import SharedItem, ShareStatus, expires_on, issued_on, share_status
+from credwallet.share.profile import HolderProfile
 
 __all__ = [
     "LINKEDIN_ADD_URL",
@@ -221,7 +222,12 @@ def linkedin_sheet(entries: Sequence[LinkedInEntry]) -> str:
 # -- JSON Resume -------------------------------------------------------------------------------
 
 
-def json_resume(items: Iterable[SharedItem], *, now: datetime | None = None) -> JSONObject:
+def json_resume(
+    items: Iterable[SharedItem],
+    *,
+    now: datetime | None = None,
+    holder: HolderProfile | None = None,
+) -> JSONObject:
     """A JSON Resume document whose ``certificates`` list has name, date, issuer and url.
 
     With ``now``, a credential that is not plainly valid also gets ``status`` ("Expired", "Not
@@ -241,7 +247,16 @@ def json_resume(items: Iterable[SharedItem], *, now: datetime | None = None) -> 
         if now is not None and (flag := status_flag(item, now)):
             entry["status"] = flag
         certificates.append(entry)
-    return {"$schema": JSON_RESUME_SCHEMA, "certificates": certificates}
+    document: JSONObject = {"$schema": JSON_RESUME_SCHEMA}
+    if holder is not None:
+        basics: JSONObject = {"name": holder.name}
+        if holder.email:
+            basics["email"] = holder.email
+        if holder.url:
+            basics["url"] = holder.url
+        document["basics"] = basics
+    document["certificates"] = certificates
+    return document
 
 
 # -- Markdown and HTML -------------------------------------------------------------------------
@@ -299,6 +314,10 @@ def _grouped(
     ]
 
 
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
 def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
@@ -309,7 +328,11 @@ def _md_url(url: str) -> str:
 
 
 def markdown_section(
-    items: Sequence[SharedItem], *, now: datetime, include_invalid: bool = False
+    items: Sequence[SharedItem],
+    *,
+    now: datetime,
+    include_invalid: bool = False,
+    holder_name: str | None = None,
 ) -> str:
     """A Markdown "Licenses & certifications" section grouped by pathway, then issuer.
 
@@ -318,6 +341,8 @@ def markdown_section(
     """
     shown = resume_items(items, now=now, include_invalid=include_invalid)
     out = [f"## {SECTION_TITLE}", ""]
+    if holder_name:
+        out += [f"*{_md(holder_name)}: credentials checked by their wallet on {_day(now)}.*", ""]
     for pathway, issuers in _grouped(shown, now):
         if pathway is not None:
             out += [f"### {_md(pathway)}", ""]
@@ -342,7 +367,11 @@ def markdown_section(
 
 
 def html_section(
-    items: Sequence[SharedItem], *, now: datetime, include_invalid: bool = False
+    items: Sequence[SharedItem],
+    *,
+    now: datetime,
+    include_invalid: bool = False,
+    holder_name: str | None = None,
 ) -> str:
     """An HTML "Licenses & certifications" section (a fragment), grouped by pathway, then issuer.
 
@@ -355,6 +384,11 @@ def html_section(
         return html.escape(text, quote=True)
 
     out = ['<section class="licenses-certifications">', f"<h2>{esc(SECTION_TITLE)}</h2>"]
+    if holder_name:
+        out.append(
+            f'<p class="holder">{esc(holder_name)}: credentials checked by their wallet on '
+            f"{esc(_day(now))}.</p>"
+        )
     for pathway, issuers in _grouped(shown, now):
         if pathway is not None:
             out.append(f"<h3>{esc(pathway)}</h3>")
