@@ -15,7 +15,7 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -549,6 +549,39 @@ class Store:
             )
             txn.entries[rid] = (kind, version + 1, sealed.tag, dedup or b"")
             txn.changed = True
+
+    def modify(
+        self, record_id: str, change: Callable[[StoredRecord], bytes | None]
+    ) -> StoredRecord:
+        """Read a record and replace its payload in *one* write transaction (no lost update).
+
+        ``change`` gets the record as it is now, under the write lock, and returns the new
+        payload (or None to leave the record as it is). Two processes editing one record
+        therefore apply their edits one after the other, never over each other.
+        """
+        rid = _record_id(record_id)
+        with self._write() as txn:
+            row = self._conn.execute(
+                "SELECT id, kind, version, nonce, ct, tag, dedup FROM records WHERE id = ?",
+                (rid,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no record with id {record_id}")
+            current = self._decrypt_row(row[:6])
+            payload = change(current)
+            if payload is None:
+                return current
+            version = current.version + 1
+            sealed = self._seal(current.kind, rid, version, payload)
+            self._conn.execute(
+                "UPDATE records SET version = ?, nonce = ?, ct = ?, tag = ? WHERE id = ?",
+                (version, sealed.nonce, sealed.ct, sealed.tag, rid),
+            )
+            txn.entries[rid] = (current.kind, version, sealed.tag, row[6] or b"")
+            txn.changed = True
+        return StoredRecord(
+            id=record_id, kind=current.kind, payload=bytes(payload), version=version
+        )
 
     def delete(self, record_id: str) -> None:
         rid = _record_id(record_id)

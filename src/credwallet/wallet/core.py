@@ -6,6 +6,7 @@ A :class:`Wallet` wraps an open encrypted store. Time and the network are parame
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ from credwallet.wallet.sources import Source, SourceFailure, expand_sources
 from credwallet.wallet.verifying import is_image, qr_credentials_each
 
 if TYPE_CHECKING:
-    from credwallet.store import Store
+    from credwallet.store import Store, StoredRecord
 
 __all__ = [
     "ImportOutcome",
@@ -326,17 +327,23 @@ class Wallet:
     # --- organising ---------------------------------------------------------------------------
 
     def tag(self, id_or_prefix: str, tags: Sequence[str], *, remove: bool = False) -> Held:
-        held = self.get(id_or_prefix)
         clean = [t.strip() for t in tags if t.strip()]
         if not clean:
             raise UsageError("give at least one non-empty tag")
-        current = list(held.record.tags)
-        if remove:
-            current = [t for t in current if t not in clean]
-        else:
-            current += [t for t in clean if t not in current]
-        record = held.record.with_tags(tuple(current))
-        self._store.update(held.wallet_id, record.to_bytes())
+        held = self.get(id_or_prefix)
+
+        def retag(stored: StoredRecord) -> bytes:
+            # Runs under the write lock on the record as it is now: tags another process
+            # added since `get` above are kept.
+            record = CredentialRecord.from_bytes(stored.payload)
+            current = list(record.tags)
+            if remove:
+                current = [t for t in current if t not in clean]
+            else:
+                current += [t for t in clean if t not in current]
+            return record.with_tags(tuple(current)).to_bytes()
+
+        self._store.modify(held.wallet_id, retag)
         return self.get(held.wallet_id)
 
     def remove(self, id_or_prefix: str) -> str:
@@ -822,13 +829,26 @@ class Wallet:
             report = self.verify_credential(
                 held.credential, source=held.wallet_id, offline=offline, now=when
             )
-            record = held.record.with_report(report)
-            if record.badge_info is None:  # not resolvable at import: try again now
+            info = None
+            if held.record.badge_info is None:  # not resolvable at import: try again now
                 info = self._badge_info(held.credential, offline=offline, now=when)
-                record = record.with_badge_info(info)
-            self._store.update(held.wallet_id, record.to_bytes())
+            self._store_report(held.wallet_id, report, info)
             results.append((held, report))
         return results
+
+    def _store_report(self, wallet_id: str, report: VerificationReport, info: Any) -> None:
+        """Replace only the report (and fill in missing badge info) on the record as it is now,
+        under the write lock: tags added by another process meanwhile stay."""
+
+        def with_report(stored: StoredRecord) -> bytes:
+            record = CredentialRecord.from_bytes(stored.payload).with_report(report)
+            if record.badge_info is None and info is not None:
+                record = record.with_badge_info(info)
+            return record.to_bytes()
+
+        # Removed by another process while it was being verified: nothing left to update.
+        with contextlib.suppress(NotFound):
+            self._store.modify(wallet_id, with_report)
 
     def _badge_info(self, credential: Credential, *, offline: bool, now: datetime) -> Any:
         from credwallet.wallet.badgeinfo import needs_badge_info, resolve_badge_info

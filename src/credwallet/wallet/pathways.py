@@ -18,7 +18,7 @@ from credwallet.models import ReportStatus
 
 if TYPE_CHECKING:
     from credwallet.pathways import Pathway, PathwayProgress
-    from credwallet.store import Store
+    from credwallet.store import Store, StoredRecord
     from credwallet.wallet.held import Held
 
 __all__ = ["KIND_PATHWAY", "PathwayBook", "StoredPathway"]
@@ -154,10 +154,16 @@ class PathwayBook:
             raise NotFound(f"pathway {pathway_id!r} has no step {key!r}") from None
         if node.kind is not NodeKind.MANUAL:
             raise UsageError(f"{key!r} is not a manual step: credentials complete it")
-        ticks = stored.ticks - {key} if undo else stored.ticks | {key}
-        payload = _encode(stored.pathway, stored.origin, ticks, stored.not_converted)
-        self._store.update(stored.record_id, payload)
-        return _decode(stored.record_id, payload)
+
+        def retick(record: StoredRecord) -> bytes:
+            # Under the write lock, on the pathway as stored now: a tick another process
+            # made meanwhile (or a --replace) is not overwritten with this process's old copy.
+            now = _decode(record.id, record.payload)
+            ticks = now.ticks - {key} if undo else now.ticks | {key}
+            return _encode(now.pathway, now.origin, ticks, now.not_converted)
+
+        updated = self._store.modify(stored.record_id, retick)
+        return _decode(updated.id, updated.payload)
 
     def progress(
         self, stored: StoredPathway, held: Sequence[Held], *, now: datetime
