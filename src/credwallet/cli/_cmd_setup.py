@@ -36,9 +36,12 @@ def init(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     """Create a new encrypted wallet and your holder key (Ed25519, did:key)."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    if Wallet.exists(state.home):
+    leftover = Wallet.leftover(state.home)
+    if Wallet.exists(state.home) and leftover is None:
         raise WalletExists(f"a wallet already exists at {state.home}")
     passphrase = new_passphrase(state)
+    if leftover is not None:
+        out.message(f"Replacing an unfinished wallet left by an interrupted init ({leftover})")
     with Wallet.create(state.home, passphrase) as wallet:
         did = wallet.holder_did()
     if out.json_mode:

@@ -225,6 +225,123 @@ def _new_keyslot(
     return text, salt, wrapped
 
 
+def leftover_reason(db: Path) -> str | None:
+    """See :meth:`Store.leftover`. Reads the file only; a file it cannot judge is kept."""
+    try:
+        info = db.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    if info.st_size == 0:
+        return "an empty wallet.db"
+    try:
+        conn = _db.connect(db)
+    except CredwalletError:
+        return None
+    try:
+        (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            return "an SQLite file with no tables"
+        if app_id != _db.APPLICATION_ID or "records" not in tables:
+            return None
+        (count,) = conn.execute("SELECT count(*) FROM records").fetchone()
+        return "a wallet with no holder key and no records" if count == 0 else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _build_staging(
+    home: Path,
+    keys: KeyRing,
+    slot: tuple[str, bytes, bytes],
+    records: list[tuple[bytes, str, SealedRecord]],
+) -> Path:
+    """A complete new wallet in a hidden 0600 file beside the real one (the caller renames it)."""
+    staging = home / f"{files.STAGING_PREFIX}{_crypto.random_bytes(8).hex()}"
+    try:
+        files.create_exclusive(staging)
+    except OSError as exc:
+        raise files.storage_error(staging, exc) from None
+    try:
+        conn = _db.connect(staging)
+        try:
+            with _db.translate_errors(staging):
+                # 8 KiB pages hold several typical (2-3 KB) sealed records each; with
+                # 4 KiB pages such rows fit one per page and half the file is slack.
+                conn.execute(f"PRAGMA page_size = {_db.PAGE_SIZE}")
+                conn.execute("BEGIN IMMEDIATE")
+                _db.create_schema(conn)
+                conn.execute(
+                    "INSERT INTO meta (singleton, format_version, wallet_id) VALUES (1, ?, ?)",
+                    (_db.FORMAT_VERSION, keys.wallet_id),
+                )
+                kdf_text, salt, wrapped = slot
+                conn.execute(
+                    "INSERT INTO keyslots (slot_id, kind, kdf, salt, wrapped) "
+                    "VALUES (?, 'passphrase', ?, ?, ?)",
+                    (PASSPHRASE_SLOT, kdf_text, salt, wrapped),
+                )
+                entries: _Entries = {}
+                for record_id, kind, sealed in records:
+                    conn.execute(
+                        "INSERT INTO records (id, kind, version, nonce, ct, tag, dedup) "
+                        "VALUES (?, ?, 1, ?, ?, ?, NULL)",
+                        (record_id, kind, sealed.nonce, sealed.ct, sealed.tag),
+                    )
+                    entries[record_id] = (kind, 1, sealed.tag, b"")
+                generation = 1 if entries else 0
+                mac = catalog_mac(
+                    keys.subkey("catalog"), keys.wallet_id, generation, _as_catalog(entries)
+                )
+                conn.execute(
+                    "INSERT INTO catalog (singleton, generation, mac) VALUES (1, ?, ?)",
+                    (generation, mac),
+                )
+                conn.execute("COMMIT")
+                # Persistent in the header; the last close folds the -wal back into the file.
+                conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        files.fsync_file(staging)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                staging.with_name(staging.name + suffix).unlink()
+        raise
+    return staging
+
+
+def _install(staging: Path, db: Path) -> None:
+    """Move a finished staging file to ``db``: a link (never overwrites) or, over a leftover,
+    a rename; then make the rename durable."""
+    try:
+        if db.exists():
+            # A leftover (checked by the caller under the home lock). Its -wal/-shm must go
+            # first: SQLite would replay a stale -wal onto the new file.
+            for suffix in ("-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    db.with_name(db.name + suffix).unlink()
+            staging.replace(db)
+        else:
+            try:
+                os.link(staging, db, follow_symlinks=False)
+            except FileExistsError:
+                raise WalletExists(f"a wallet already exists at {db.parent}") from None
+            staging.unlink()
+        files.fsync_dir(db.parent)
+    except OSError as exc:
+        raise files.storage_error(db, exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+
+
 class Store:
     """An open wallet store. Use as a context manager, or call :meth:`close`."""
 
@@ -250,9 +367,33 @@ class Store:
         """True if anything sits where the database should be (even a damaged file)."""
         return _db_path(home).exists()
 
+    @staticmethod
+    def leftover(home: Path) -> str | None:
+        """Why the file at the wallet's place is an unfinished ``init`` (None: it is not one).
+
+        Only a file that holds nothing can be one: an empty file, an SQLite file with no
+        tables, or a credwallet store with no record at all (every finished wallet holds its
+        holder key). ``init`` may replace such a file; anything else is never touched.
+        """
+        return leftover_reason(_db_path(home))
+
     @classmethod
-    def create(cls, home: Path, passphrase: str) -> Store:
-        """Create the home (0700) and a new empty store (0600) protected by ``passphrase``."""
+    def create(
+        cls,
+        home: Path,
+        passphrase: str,
+        *,
+        initial: Iterable[tuple[str, bytes]] = (),
+        replace_leftover: bool = False,
+    ) -> Store:
+        """Create the home (0700) and a new store (0600) protected by ``passphrase``.
+
+        The whole wallet (keyslot, catalog and the ``initial`` records, e.g. the holder key)
+        is written in one transaction to a staging file, which is then renamed into place: a
+        crash leaves either no wallet or a whole one. With ``replace_leftover``, an unfinished
+        wallet left by an interrupted init (see :meth:`leftover`) is replaced; a real one never
+        is (``init`` passes it; a store made with no ``initial`` record is itself a leftover).
+        """
         secret = encode_passphrase(passphrase)
         wallet_id = _crypto.random_bytes(WALLET_ID_SIZE)
         data_key = SecretKey.random()
@@ -261,51 +402,30 @@ class Store:
         finally:
             secret[:] = bytes(len(secret))
         keys = KeyRing(data_key, wallet_id)
-        files.ensure_private_dir(home)
-        db = _db_path(home)
-        with files.home_lock(home, exclusive=True, timeout=_db.BUSY_TIMEOUT_SECONDS, create=True):
-            try:
-                files.create_exclusive(db)
-            except FileExistsError:
-                raise WalletExists(
-                    f"a wallet already exists at {home}; credwallet never overwrites one"
-                ) from None
-            except OSError as exc:
-                raise files.storage_error(db, exc) from None
-            conn: sqlite3.Connection | None = None
-            try:
-                conn = _db.connect(db)
-                with _db.translate_errors(db):
-                    # 8 KiB pages hold several typical (2-3 KB) sealed records each; with
-                    # 4 KiB pages such rows fit one per page and half the file is slack.
-                    conn.execute(f"PRAGMA page_size = {_db.PAGE_SIZE}")
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    conn.execute("BEGIN IMMEDIATE")
-                    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
-                        raise WalletExists(f"a wallet already exists at {home}")
-                    _db.create_schema(conn)
-                    conn.execute(
-                        "INSERT INTO meta (singleton, format_version, wallet_id) VALUES (1, ?, ?)",
-                        (_db.FORMAT_VERSION, wallet_id),
+        try:
+            records = []
+            for kind, payload in initial:
+                _check_kind(kind)
+                record_id = _crypto.random_bytes(RECORD_ID_SIZE)
+                key = keys.subkey("holder-key" if kind == HOLDER_KEY_KIND else "records")
+                sealed = seal_record(key, wallet_id, kind, record_id, 1, bytes(payload))
+                records.append((record_id, kind, sealed))
+            files.ensure_private_dir(home)
+            db = _db_path(home)
+            with files.home_lock(
+                home, exclusive=True, timeout=_db.BUSY_TIMEOUT_SECONDS, create=True
+            ):
+                files.remove_staging(home)  # an earlier init killed before its rename
+                if db.exists() and (not replace_leftover or leftover_reason(db) is None):
+                    raise WalletExists(
+                        f"a wallet already exists at {home}; credwallet never overwrites one"
                     )
-                    conn.execute(
-                        "INSERT INTO keyslots (slot_id, kind, kdf, salt, wrapped) "
-                        "VALUES (?, 'passphrase', ?, ?, ?)",
-                        (PASSPHRASE_SLOT, kdf_text, salt, wrapped),
-                    )
-                    mac = catalog_mac(keys.subkey("catalog"), wallet_id, 0, [])
-                    conn.execute(
-                        "INSERT INTO catalog (singleton, generation, mac) VALUES (1, 0, ?)", (mac,)
-                    )
-                    conn.execute("COMMIT")
-            except BaseException:
-                if conn is not None:
-                    conn.close()
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    with contextlib.suppress(OSError):
-                        db.with_name(db.name + suffix).unlink()
-                keys.wipe()
-                raise
+                staging = _build_staging(home, keys, (kdf_text, salt, wrapped), records)
+                _install(staging, db)
+            conn = _db.connect(db)
+        except BaseException:
+            keys.wipe()
+            raise
         try:
             return cls(home, conn, keys, check_catalog=True)
         except BaseException:

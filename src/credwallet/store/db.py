@@ -124,7 +124,7 @@ def sniff(conn: sqlite3.Connection, db: Path) -> None:
         raise StorageError(f"cannot read the wallet at {db}: {exc.strerror}") from None
     if size == 0:
         raise DamagedWallet(
-            f"damaged wallet: {db} is empty; it was not re-initialised (move it away to start over)"
+            f"damaged wallet: {db} is empty (an interrupted init); run `credwallet init` again"
         )
     with translate_errors(db):
         (app_id,) = conn.execute("PRAGMA application_id").fetchone()

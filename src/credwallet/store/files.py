@@ -37,6 +37,8 @@ DB_NAME = "wallet.db"
 LOCK_NAME = "wallet.lock"
 MARKER_NAME = "last-seen"
 STATE_DIR = "state"
+# A wallet being created by `init` (store.core): complete, then renamed to DB_NAME.
+STAGING_PREFIX = f".{DB_NAME}.init-"
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -103,6 +105,38 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` survive a power cut (no-op where dirs cannot be opened)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_staging(home: Path) -> int:
+    """Delete staging files of an ``init`` that was killed before its rename (call it only
+    under the exclusive home lock, which every init holds while it stages)."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in home.iterdir():
+            if entry.name.startswith(STAGING_PREFIX) and not entry.is_symlink():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed += 1
+    return removed
 
 
 @contextlib.contextmanager

@@ -209,10 +209,23 @@ class Wallet:
         from credwallet.store import Store
         from credwallet.verify.keys import SigningKey
 
-        store = Store.create(home, passphrase)
         key = SigningKey.generate("Ed25519")
-        store.put(KIND_HOLDER_KEY, key.private_bytes())
+        # The holder key is written in the same transaction as the wallet itself: a crash
+        # can never leave a wallet without one.
+        store = Store.create(
+            home,
+            passphrase,
+            initial=[(KIND_HOLDER_KEY, key.private_bytes())],
+            replace_leftover=True,
+        )
         return cls(home, store)
+
+    @staticmethod
+    def leftover(home: Path) -> str | None:
+        """Why the wallet at ``home`` is an unfinished ``init`` that may be replaced, if it is."""
+        from credwallet.store import Store
+
+        return Store.leftover(home)
 
     @classmethod
     def open(cls, home: Path, unlock: Unlock, *, check_catalog: bool = True) -> Wallet:
