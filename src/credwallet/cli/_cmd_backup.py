@@ -74,7 +74,13 @@ def restore(
         "added": summary.added,
         "already_present": summary.already_present,
         "kinds": summary.kinds,
+        "skipped": [{"kind": k, "id": i, "reason": r} for k, i, r in summary.skipped],
+        "new_holder_key": summary.new_holder_key,
     }
+    for kind, ident, reason in summary.skipped:
+        output.warn(f"skipped unreadable {kind} record {ident}: {reason}")
+    if summary.new_holder_key:
+        output.warn("the backup has no readable holder key: the wallet got a new one")
     if output.json_mode:
         output.data(body)
         return

@@ -193,6 +193,12 @@ def show(
         spec = CredentialFilter(issuer, tag, status, expiring, search, sort, reverse)
         items = apply_filter(wallet.credentials(), spec, now=_now())
         pathways = _pathways_json(wallet)
+        skipped = dict.fromkeys(wallet.skipped)
+    for record_id, kind, reason in skipped:
+        # One unreadable record never hides the rest of the listing.
+        out.warn(
+            f"skipped unreadable {kind} record {record_id[:8]}: {reason} (run `credwallet check`)"
+        )
     if out.json_mode:
         out.data({"credentials": [h.summary_json() for h in items], "pathways": pathways})
         return

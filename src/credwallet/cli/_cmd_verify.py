@@ -231,6 +231,12 @@ def check(
             # A wallet that fails its own checks is reported, not re-verified (that writes).
             _report_problems(out, problems)
             raise typer.Exit(int(ExitCode.WALLET))
+        # A record the wallet cannot read is reported (and skipped by every view), but it
+        # does not stop the others from being re-verified.
+        advice += [
+            f"unreadable {kind} record {rid}: {reason} (skipped by every view)"
+            for rid, kind, reason in wallet.unreadable_records(now=when)
+        ]
         before = {h.wallet_id: h.status for h in wallet.credentials(now=when)}
         results = wallet.reverify(None, offline=state.offline, now=when)
     from credwallet.verify.state import credential_state

@@ -229,8 +229,6 @@ def leftover_reason(db: Path) -> str | None:
     """See :meth:`Store.leftover`. Reads the file only; a file it cannot judge is kept."""
     try:
         info = db.lstat()
-    except FileNotFoundError:
-        return None
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
@@ -250,7 +248,7 @@ def leftover_reason(db: Path) -> str | None:
             return None
         (count,) = conn.execute("SELECT count(*) FROM records").fetchone()
         return "a wallet with no holder key and no records" if count == 0 else None
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return None
     finally:
         conn.close()

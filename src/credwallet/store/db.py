@@ -101,6 +101,9 @@ def translate_errors(db: Path) -> Iterator[None]:
         if isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError):
             raise  # a bug (closed connection, bad binding), not a state of the wallet
         raise translate(exc, db) from None
+    except UnicodeDecodeError:
+        # A damaged schema text (sqlite_master) surfaces as a decode error from the driver.
+        raise DamagedWallet(f"damaged wallet: {db} is not a readable credwallet database") from None
 
 
 def connect(db: Path, *, timeout: float | None = None) -> sqlite3.Connection:

@@ -7,12 +7,14 @@ documents, the holder key). Restore never overwrites a wallet; ``merge`` adds wh
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from credwallet import __version__
@@ -28,6 +30,9 @@ __all__ = ["BackupSummary", "RestoreSummary", "read_backup", "restore_backup", "
 RESTORABLE_KINDS = frozenset(
     {"credential", "pathway", "identity", "holder-key", "cache", "setting", "trust"}
 )
+
+RESTORE_PREFIX = ".credwallet-restore-"
+STALE_RESTORE_SECONDS = 3600.0
 
 DedupFor = Callable[[str, bytes], bytes | None]
 
@@ -46,6 +51,9 @@ class RestoreSummary:
     already_present: int
     kinds: dict[str, int]
     holder_key_kept: bool  # merge: the wallet's own holder key stays; the backup's is not used
+    # Records the wallet could not read, left out: (kind, id in the backup, reason).
+    skipped: tuple[tuple[str, str, str], ...] = ()
+    new_holder_key: bool = False  # the backup had no readable holder key: a new one was made
 
 
 def write_backup(
@@ -89,25 +97,67 @@ def read_backup(path: Path, passphrase: str) -> list[ArchiveRecord]:
 
 
 def _new_wallet(
-    home: Path, passphrase: str, records: list[ArchiveRecord], dedup_for: DedupFor
+    home: Path,
+    passphrase: str,
+    records: list[ArchiveRecord],
+    dedup_for: DedupFor,
+    holder_key: bytes,
 ) -> None:
     """Build the wallet in a private temp dir beside ``home``, then rename it into place."""
     home = home.expanduser()
     if home.exists() and (not home.is_dir() or any(home.iterdir())):
         raise WalletExists(f"{home} is not empty; use --merge to add the backup to that wallet")
     home.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".credwallet-restore-", dir=home.parent))
+    remove_stale_restores(home.parent)
+    staging = Path(tempfile.mkdtemp(prefix=RESTORE_PREFIX, dir=home.parent))
     try:
         built = staging / "wallet"
-        with Store.create(built, passphrase) as store:
+        with Store.create(built, passphrase, initial=[("holder-key", holder_key)]) as store:
             store.put_many_keeping_ids(
-                (r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in records
+                ((r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in records),
+                chunk=max(1, len(records)),
             )
         if home.exists():
             home.rmdir()  # empty, checked above
         built.replace(home)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_restores(parent: Path, *, older_than: float = STALE_RESTORE_SECONDS) -> int:
+    """Delete staging dirs a killed restore left in ``parent``; returns how many.
+
+    A restore in progress keeps its dir for seconds to minutes; one untouched for an hour is
+    a leftover (its wallet was never renamed into place, so nothing in it is anybody's data).
+    """
+    removed = 0
+    cutoff = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in parent.iterdir():
+            if not entry.name.startswith(RESTORE_PREFIX) or entry.is_symlink():
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                    shutil.rmtree(entry)
+                    removed += 1
+    return removed
+
+
+def _readable(
+    records: list[ArchiveRecord], now: datetime
+) -> tuple[list[ArchiveRecord], list[tuple[str, str, str]]]:
+    """Split the backup's records into those the wallet can read and those it cannot."""
+    from credwallet.wallet.payloads import unreadable_reason
+
+    good: list[ArchiveRecord] = []
+    skipped: list[tuple[str, str, str]] = []
+    for record in records:
+        reason = unreadable_reason(record.kind, record.payload, now=now)
+        if reason is None:
+            good.append(record)
+        else:
+            skipped.append((record.kind, record.id, reason))
+    return good, skipped
 
 
 def restore_backup(
@@ -117,18 +167,41 @@ def restore_backup(
     passphrase: str | None,
     merge_into: Store | None,
     dedup_for: DedupFor,
+    now: datetime | None = None,
 ) -> RestoreSummary:
+    """Restore every readable record; an unreadable one is left out and listed, never stored.
+
+    Each payload is read with the code that reads it later (see wallet.payloads) before
+    anything is written. A merge is one transaction: all of it lands, or none.
+    """
     kinds: dict[str, int] = {}
     for record in records:
         kinds[record.kind] = kinds.get(record.kind, 0) + 1
+    good, skipped = _readable(records, now or datetime.now(UTC))
+    holder = [r for r in good if r.kind == "holder-key"]
+    wanted = [r for r in good if r.kind != "holder-key"]
     if merge_into is None:
         if passphrase is None:
             raise UsageError("a passphrase is needed for the restored wallet")
-        _new_wallet(home, passphrase, records, dedup_for)
-        return RestoreSummary(home, len(records), 0, kinds, holder_key_kept=False)
-    wanted = [r for r in records if r.kind != "holder-key"]
+        if holder:
+            key = holder[0].payload
+        else:
+            from credwallet.verify.keys import SigningKey
+
+            key = SigningKey.generate("Ed25519").private_bytes()
+        _new_wallet(home, passphrase, wanted, dedup_for, key)
+        return RestoreSummary(
+            home,
+            len(wanted) + 1,
+            0,
+            kinds,
+            holder_key_kept=False,
+            skipped=tuple(skipped),
+            new_holder_key=not holder,
+        )
     results = merge_into.put_many_keeping_ids(
-        (r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in wanted
+        ((r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in wanted),
+        chunk=max(1, len(wanted)),  # one transaction: a merge lands whole or not at all
     )
     added = sum(1 for _, created in results if created)
     return RestoreSummary(
@@ -137,6 +210,7 @@ def restore_backup(
         len(results) - added,
         kinds,
         holder_key_kept=any(r.kind == "holder-key" for r in records),
+        skipped=tuple(skipped),
     )
 
 

@@ -7,8 +7,9 @@ says which credentials you hold, so it must not sit readable next to the wallet.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from credwallet.errors import DamagedWallet
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["KIND_CACHE", "StoreCache", "dedup_key_for_url"]
 
 KIND_CACHE = "cache"
+FUTURE_SKEW = timedelta(days=1)
 
 
 def _encode(doc: Fetched) -> bytes:
@@ -33,18 +35,33 @@ def _encode(doc: Fetched) -> bytes:
     ).encode("utf-8")
 
 
-def _decode(payload: bytes) -> Fetched:
+def decode_cached(payload: bytes, *, now: datetime | None = None) -> Fetched:
+    """A cache record as the wallet reads it; restore checks backup payloads with it too.
+
+    The fetch time must carry a time zone and not lie in the future (a day of clock skew
+    allowed): "as of" dates are shown next to verification results and compared with them.
+    """
     try:
         raw = json.loads(payload)
-        return Fetched(
+        fetched_at = datetime.fromisoformat(raw["fetched_at"])
+        content_type = raw.get("content_type")
+        doc = Fetched(
             url=str(raw["url"]),
             body=base64.b64decode(raw["body"], validate=True),
-            fetched_at=datetime.fromisoformat(raw["fetched_at"]),
+            fetched_at=fetched_at,
             from_cache=True,
-            content_type=raw.get("content_type"),
+            content_type=content_type if isinstance(content_type, str) else None,
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DamagedWallet("a cached document record is malformed") from exc
+    if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:
+        raise DamagedWallet("a cached document record has a fetch time without a time zone")
+    if fetched_at > (now or datetime.now(UTC)) + FUTURE_SKEW:
+        raise DamagedWallet("a cached document record is dated in the future")
+    return doc
+
+
+_decode = decode_cached
 
 
 def dedup_key_for_url(url: str) -> bytes:
@@ -64,7 +81,10 @@ class StoreCache:
         record_id = self._store.find_dedup(_key(url))
         if record_id is None:
             return None
-        return _decode(self._store.get(record_id).payload)
+        try:
+            return _decode(self._store.get(record_id).payload)
+        except DamagedWallet:
+            return None  # only a cache: an unreadable entry is a miss (and `check` reports it)
 
     def put(self, doc: Fetched) -> None:
         payload = _encode(doc)
@@ -75,7 +95,11 @@ class StoreCache:
             self._store.update(record_id, payload)
 
     def items(self) -> list[Fetched]:
-        return [_decode(r.payload) for r in self._store.records(KIND_CACHE)]
+        found = []
+        for record in self._store.records(KIND_CACHE):
+            with contextlib.suppress(DamagedWallet):
+                found.append(_decode(record.payload))
+        return found
 
     def clear(self) -> None:
         for record in self._store.records(KIND_CACHE):

@@ -195,6 +195,8 @@ class Wallet:
         self._fetchers: dict[bool, Any] = {}
         self._content_keys: dict[str, str] | None = None
         self._trust: Any = None  # the issuer-trust settings, read once (wallet/trust.py)
+        # Records a listing skipped because they cannot be read: (record id, kind, reason).
+        self.skipped: list[tuple[str, str, str]] = []
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -293,18 +295,13 @@ class Wallet:
     # --- reading ------------------------------------------------------------------------------
 
     def _held(self, record_id: str, payload: bytes, *, now: datetime) -> Held | None:
-        from credwallet.formats import parse
-
-        record = CredentialRecord.from_bytes(payload)
         try:
-            credential = parse(record.original)
-        except BadInput:
-            return None  # kept, but this credwallet cannot read it any more; `check` reports it
-        if record.badge_info is not None:
-            from credwallet.formats.ob2 import with_badge_info
-
-            credential = with_badge_info(credential, record.badge_info)
-        return Held(record_id, credential, record, _refresh(credential, record.report, now))
+            return read_held(record_id, payload, now=now)
+        except (CredwalletError, ValueError, TypeError, KeyError) as exc:
+            # One unreadable record must not hide the others: it is skipped here, listed in
+            # `skipped` (show warns), and reported by `check`.
+            self.skipped.append((record_id, KIND_CREDENTIAL, _reason(exc)))
+            return None
 
     def credentials(self, *, now: datetime | None = None) -> list[Held]:
         when = now or self._now()
@@ -316,6 +313,18 @@ class Wallet:
         from credwallet.wallet.groups import assign_groups
 
         return assign_groups(held)
+
+    def unreadable_records(self, *, now: datetime | None = None) -> list[tuple[str, str, str]]:
+        """(record id, kind, reason) for every stored record the wallet cannot read."""
+        from credwallet.wallet.payloads import unreadable_reason
+
+        when = now or self._now()
+        found = []
+        for rec in self._store.records():
+            reason = unreadable_reason(rec.kind, rec.payload, now=when)
+            if reason is not None:
+                found.append((rec.id, rec.kind, reason))
+        return found
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The full wallet id for an id or any unique prefix of one (case-insensitive)."""
@@ -332,10 +341,10 @@ class Wallet:
     def get(self, id_or_prefix: str, *, now: datetime | None = None) -> Held:
         record_id = self.resolve_id(id_or_prefix)
         rec = self._store.get(record_id)
-        item = self._held(rec.id, rec.payload, now=now or self._now())
-        if item is None:
-            raise BadInput(f"credential {record_id[:8]} can no longer be parsed")
-        return item
+        try:
+            return read_held(rec.id, rec.payload, now=now or self._now())
+        except (CredwalletError, ValueError, TypeError, KeyError) as exc:
+            raise BadInput(f"credential {record_id[:8]} cannot be read ({_reason(exc)})") from None
 
     # --- organising ---------------------------------------------------------------------------
 
@@ -644,7 +653,7 @@ class Wallet:
     def pathways(self) -> Any:
         from credwallet.wallet.pathways import PathwayBook
 
-        return PathwayBook(self._store)
+        return PathwayBook(self._store, self.skipped)
 
     def pathway_progress_all(self, *, now: datetime | None = None) -> list[dict[str, Any]]:
         """Every pathway's progress as `pathway show --json` gives it (for `show`)."""
@@ -721,9 +730,13 @@ class Wallet:
 
     def identities(self) -> list[tuple[str, str]]:
         """(record id, identity) pairs: the holder's emails, URLs and DIDs."""
-        return [
-            (r.id, json.loads(r.payload)["identity"]) for r in self._store.records(KIND_IDENTITY)
-        ]
+        found = []
+        for record in self._store.records(KIND_IDENTITY):
+            try:
+                found.append((record.id, decode_identity(record.payload)))
+            except BadInput as exc:
+                self.skipped.append((record.id, KIND_IDENTITY, exc.message))
+        return found
 
     def add_identity(self, identity: str) -> bool:
         value = identity.strip()
@@ -919,6 +932,33 @@ def _shown(credential: Credential, badge_info: Any) -> Credential:
     from credwallet.formats.ob2 import with_badge_info
 
     return with_badge_info(credential, badge_info)
+
+
+def read_held(record_id: str, payload: bytes, *, now: datetime) -> Held:
+    """A stored credential record as every view reads it (restore checks payloads with it)."""
+    from credwallet.formats import parse
+
+    record = CredentialRecord.from_bytes(payload)
+    credential = parse(record.original)
+    if record.badge_info is not None:
+        from credwallet.formats.ob2 import with_badge_info
+
+        credential = with_badge_info(credential, record.badge_info)
+    return Held(record_id, credential, record, _refresh(credential, record.report, now))
+
+
+def decode_identity(payload: bytes) -> str:
+    try:
+        value = json.loads(payload)["identity"]
+    except (ValueError, KeyError, TypeError):
+        value = None
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput("an identity record is malformed")
+    return value
+
+
+def _reason(exc: Exception) -> str:
+    return exc.message if isinstance(exc, CredwalletError) else "malformed record"
 
 
 def _credential_ids(nodes: list[dict[str, Any]]) -> Iterator[str]:

@@ -13,7 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credwallet.errors import DamagedWallet, NotFound, UsageError, WalletExists
+from credwallet.errors import (
+    BadInput,
+    CredwalletError,
+    DamagedWallet,
+    NotFound,
+    UsageError,
+    WalletExists,
+)
 from credwallet.models import ReportStatus
 
 if TYPE_CHECKING:
@@ -59,6 +66,11 @@ def _encode(
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
+def decode_pathway(record_id: str, payload: bytes) -> StoredPathway:
+    """A stored pathway record as the wallet reads it (restore checks payloads with it)."""
+    return _decode(record_id, payload)
+
+
 def _decode(record_id: str, payload: bytes) -> StoredPathway:
     from credwallet.pathways import load_pathway_toml
 
@@ -72,7 +84,7 @@ def _decode(record_id: str, payload: bytes) -> StoredPathway:
             frozenset(str(t) for t in body.get("ticks", [])),
             tuple(str(n) for n in body.get("not_converted", [])),
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, BadInput) as exc:
         raise DamagedWallet("a pathway record is malformed") from exc
 
 
@@ -94,14 +106,20 @@ def to_held(items: Sequence[Held]) -> list[Any]:
 class PathwayBook:
     """The wallet's pathways (one sealed record each)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, skipped: list[tuple[str, str, str]] | None = None) -> None:
         self._store = store
+        # Where unreadable pathway records are noted (record id, kind, reason) when listed.
+        self._skipped = skipped if skipped is not None else []
 
     def all(self) -> list[StoredPathway]:
-        return sorted(
-            (_decode(r.id, r.payload) for r in self._store.records(KIND_PATHWAY)),
-            key=lambda p: p.pathway.id,
-        )
+        """Every readable pathway; an unreadable record is skipped (and noted), not fatal."""
+        found = []
+        for record in self._store.records(KIND_PATHWAY):
+            try:
+                found.append(_decode(record.id, record.payload))
+            except CredwalletError as exc:
+                self._skipped.append((record.id, KIND_PATHWAY, exc.message))
+        return sorted(found, key=lambda p: p.pathway.id)
 
     def get(self, pathway_id: str) -> StoredPathway:
         record_id = self._store.find_dedup(_dedup(pathway_id))
