@@ -17,6 +17,8 @@ import errno
 import io
 import os
 import secrets
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -137,18 +139,24 @@ def _commit(temp: Path, target: Path, *, overwrite: bool) -> None:
     temp.unlink()
 
 
-def remove_stale_temps(target: Path) -> int:
+def remove_stale_temps(target: Path, *, older_than: float = 0.0) -> int:
     """Delete temp files a killed :func:`atomic_write` left next to ``target``; returns the count.
 
-    Call it before writing ``target`` again (not while another process may be writing it).
+    ``older_than`` (seconds) spares temp files modified more recently, so that a write still
+    in progress in another process is not pulled from under it (a live writer touches its temp
+    file continuously; a crash leftover never changes again).
     """
     target = Path(target)
     removed = 0
     prefix = temp_name_prefix(target)
-    with contextlib.suppress(FileNotFoundError):
+    cutoff = time.time() - older_than
+    with contextlib.suppress(OSError):
         for entry in target.parent.iterdir():
-            if entry.name.startswith(prefix) and entry.is_file() and not entry.is_symlink():
-                with contextlib.suppress(FileNotFoundError):
+            if not entry.name.startswith(prefix) or entry.is_symlink():
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat()
+                if stat.S_ISREG(info.st_mode) and (older_than <= 0 or info.st_mtime < cutoff):
                     entry.unlink()
                     removed += 1
     return removed

@@ -22,7 +22,7 @@ from credwallet.errors import BadInput, CredwalletError, UsageError, WalletExist
 from credwallet.store import Store
 from credwallet.store.age import AgeWriter, iter_decrypt_passphrase
 from credwallet.store.archive import ArchiveReader, ArchiveRecord, ArchiveWriter
-from credwallet.store.atomic import atomic_write
+from credwallet.store.atomic import atomic_write, remove_stale_temps
 
 __all__ = ["BackupSummary", "RestoreSummary", "read_backup", "restore_backup", "write_backup"]
 
@@ -33,6 +33,7 @@ RESTORABLE_KINDS = frozenset(
 
 RESTORE_PREFIX = ".credwallet-restore-"
 STALE_RESTORE_SECONDS = 3600.0
+STALE_TEMP_SECONDS = 3600.0
 
 DedupFor = Callable[[str, bytes], bytes | None]
 
@@ -66,6 +67,8 @@ def write_backup(
     if target.resolve().is_relative_to(store.home.resolve()):
         raise UsageError("write the backup outside the wallet directory")
     records = store.records()  # one read: a consistent snapshot even while others write
+    # Temp files of a backup killed earlier (`.NAME.age.tmp-*`): ciphertext only, but clutter.
+    remove_stale_temps(target, older_than=STALE_TEMP_SECONDS)
     kinds: dict[str, int] = {}
     with atomic_write(target) as sink, AgeWriter(sink, passphrase, log_n=log_n) as sealed:
         writer = ArchiveWriter(
