@@ -27,6 +27,7 @@ from urllib.parse import unquote, urldefrag
 from credwallet import _crypto
 from credwallet._crypto import PublicKey
 from credwallet.errors import BadInput, FetchError
+from credwallet.formats.jsonutil import loads_strict
 
 if TYPE_CHECKING:
     from credwallet.net import Fetched
@@ -354,8 +355,8 @@ def _did_key(did: str, vm_id: str) -> ResolvedKey:
 
 def _did_jwk(did: str, vm_id: str) -> ResolvedKey:
     try:
-        jwk = json.loads(b64url_decode(did.removeprefix("did:jwk:")))
-    except (ValueError, UnicodeDecodeError) as exc:
+        jwk = loads_strict(b64url_decode(did.removeprefix("did:jwk:")))
+    except (BadInput, ValueError) as exc:  # the strict reader: no RecursionError on deep JSON
         raise BadInput(f"{did} does not encode a JSON Web Key") from exc
     if isinstance(jwk, Mapping) and "d" in jwk:
         raise BadInput(f"{did} encodes a private key")
@@ -407,9 +408,9 @@ def _fetch_json(fetcher: DocumentFetcher | None, url: str, what: str) -> tuple[o
     except FetchError as exc:
         raise FetchError(f"{what} could not be resolved: {exc.message}") from exc
     try:
-        return json.loads(fetched.body), fetched
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{what}: {url} did not return JSON") from exc
+        return loads_strict(fetched.body), fetched
+    except BadInput as exc:
+        raise BadInput(f"{what}: {url} did not return JSON ({exc.message})") from exc
 
 
 def _as_of(fetched: Any) -> str:

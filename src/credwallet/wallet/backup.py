@@ -236,6 +236,6 @@ def dedup_for_payload(kind: str, payload: bytes) -> bytes | None:
             return b"pathway:" + str(json.loads(payload)["id"]).encode()
         if kind == "trust":
             return b"trust:settings"  # one record of issuer-trust settings (wallet/trust.py)
-    except (CredwalletError, ValueError, KeyError, TypeError):
+    except (CredwalletError, ValueError, KeyError, TypeError, RecursionError):
         return None  # kept without dedup: better a possible duplicate than a lost record
     return None
