@@ -257,6 +257,22 @@ class TestParameters:
         with pytest.raises(UsageError):
             encrypt_passphrase(b"x", "bad\ud800", log_n=LOG_N)
 
+    def test_default_cap_refuses_a_work_factor_above_the_scrypt_ceiling(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A header asking for 2^21 (2 GiB of scrypt) is refused by default before scrypt runs."""
+        data = _encrypt(b"x")
+        stanza = re.search(rb"-> scrypt (\S+) 10\n", data)
+        assert stanza is not None
+        edited = data.replace(stanza.group(0), stanza.group(0).replace(b" 10\n", b" 21\n"))
+
+        def no_scrypt(*args: object, **kwargs: object) -> bytes:
+            raise AssertionError("scrypt ran")
+
+        monkeypatch.setattr(_crypto, "scrypt", no_scrypt)
+        with pytest.raises(AgeWorkFactorTooHigh, match="2\\^20"):
+            decrypt_passphrase(edited, PASSPHRASE)
+
     def test_cap_below_the_files_work_factor_refuses_it(self) -> None:
         """max_log_n below the file's work factor is a work-factor error (a header error)."""
         with pytest.raises(AgeWorkFactorTooHigh) as caught:

@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from credwallet.errors import BadInput, DamagedWallet
 from credwallet.store import kdf
-from credwallet.store.kdf import CHEAPEST, DEFAULT, SCRYPT, KdfProfile
+from credwallet.store.kdf import (
+    CHEAPEST,
+    CHEAPEST_SCRYPT,
+    DEFAULT,
+    MAX_ARGON2_COST,
+    MAX_ITERATIONS,
+    MAX_LANES,
+    MAX_MEMORY_KIB,
+    SCRYPT,
+    KdfProfile,
+)
 from credwallet.store.keys import KeyRing, SecretKey
 from credwallet.store.sealing import (
     MIN_BUCKET,
@@ -203,12 +213,42 @@ class TestKdfProfiles:
             "scrypt:logN=21,r=8,p=1",
             "scrypt:logN=0,r=8,p=1",
             "scrypt:logN=17,r=1000,p=1",
+            # each parameter within its own cap, the product far beyond (issue 16)
+            "scrypt:logN=20,r=32,p=16",
+            "scrypt:logN=20,r=16,p=1",
+            "scrypt:logN=18,r=8,p=16",
+            "argon2id:m=1048576,t=10,p=16",
+            "argon2id:m=1048576,t=3,p=4",
+            "argon2id:m=262144,t=10,p=4",
         ],
     )
     def test_absurd_parameters_are_refused(self, text: str) -> None:
         """Parameters over the ceiling (or invalid) are refused without running the KDF."""
         with pytest.raises(DamagedWallet, match="outside the accepted range"):
             KdfProfile.parse(text)
+
+    def test_the_ceiling_is_above_every_profile_credwallet_writes(self) -> None:
+        """DEFAULT, SCRYPT and the test profiles all parse, with room for a stronger default."""
+        for profile in (DEFAULT, SCRYPT, CHEAPEST, CHEAPEST_SCRYPT):
+            assert KdfProfile.parse(profile.canonical()) == profile
+        for text in ("argon2id:m=262144,t=4,p=4", "scrypt:logN=20,r=8,p=1"):
+            assert KdfProfile.parse(text).canonical() == text
+
+    @given(
+        m=st.integers(8, MAX_MEMORY_KIB),
+        t=st.integers(1, MAX_ITERATIONS),
+        p=st.integers(1, MAX_LANES),
+    )
+    def test_any_accepted_argon2_profile_is_within_the_product(
+        self, m: int, t: int, p: int
+    ) -> None:
+        """Whatever the mix, an accepted Argon2id profile costs at most MAX_ARGON2_COST."""
+        try:
+            KdfProfile.parse(f"argon2id:m={m},t={t},p={p}")
+        except DamagedWallet:
+            assert m * t * p > MAX_ARGON2_COST or m < 8 * p
+            return
+        assert m * t * p <= MAX_ARGON2_COST
 
     @given(st.text(max_size=60))
     def test_any_text_parses_or_is_damaged(self, text: str) -> None:

@@ -274,7 +274,13 @@ class TestPassphraseAndKeyslot:
 
     @pytest.mark.parametrize(
         "params",
-        ["argon2id:m=1073741824,t=3,p=4", "argon2id:m=8,t=1000000,p=1", "scrypt:logN=40,r=8,p=1"],
+        [
+            "argon2id:m=1073741824,t=3,p=4",
+            "argon2id:m=8,t=1000000,p=1",
+            "scrypt:logN=40,r=8,p=1",
+            "scrypt:logN=20,r=32,p=16",  # each within its cap; 578 s and 4 GiB together
+            "argon2id:m=1048576,t=10,p=16",
+        ],
     )
     def test_huge_kdf_parameters_rejected_before_kdf(
         self, home: Path, sql: Sql, params: str, monkeypatch: pytest.MonkeyPatch

@@ -86,7 +86,10 @@ _ZERO_NONCE = bytes(12)
 _BODY_COLUMNS = 64
 
 DEFAULT_LOG_N = 18  # age's own default: about one second of scrypt
-DEFAULT_MAX_LOG_N = 22  # age's decryption cap ("about 15 s"); beyond it the header is refused
+# The reader's cap: N x r x p = 2^23 (r=8, p=1), the same ceiling as a keyslot's scrypt
+# (store.kdf.MAX_SCRYPT_COST): 1 GiB and a few seconds at most. age's own CLI accepts 2^22
+# (4 GiB); credwallet writes 2^18, so its backups are far below either.
+DEFAULT_MAX_LOG_N = 20
 _MAX_LOG_N_ALLOWED = 30  # what a caller may raise the cap to: 2^30 x 1 KiB = 1 TiB of memory
 
 # Bounds on what the header parser will hold in memory. Real headers are a few hundred bytes

@@ -27,10 +27,12 @@ __all__ = [
     "CHEAPEST_SCRYPT",
     "CREATION_PROFILE",
     "DEFAULT",
+    "MAX_ARGON2_COST",
     "MAX_ITERATIONS",
     "MAX_LANES",
     "MAX_LOG_N",
     "MAX_MEMORY_KIB",
+    "MAX_SCRYPT_COST",
     "SALT_SIZE",
     "SCRYPT",
     "KdfProfile",
@@ -42,12 +44,19 @@ SALT_SIZE = 16
 KEY_SIZE = 32
 
 # The ceiling applied to stored parameters before any work is done (see module docstring).
-MAX_MEMORY_KIB = 2 * 1024 * 1024  # 2 GiB
+# It bounds the *product* that the time (and memory) grows with, not each parameter alone:
+# per-parameter caps let a tampered keyslot multiply them (scrypt logN=20, r=32, p=16 ran for
+# ~10 minutes in 4 GiB). Each product is 4x (Argon2id) or 8x (scrypt) the profile credwallet
+# writes, so a wallet made by a later, stronger default still opens; anything above runs for a
+# few seconds at most here and never needs more than 1 GiB.
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 MAX_ITERATIONS = 10
 MAX_LANES = 16
+MAX_ARGON2_COST = 1 << 22  # memory KiB x passes x lanes; DEFAULT is 65536 x 3 x 4 = 786,432
 MAX_LOG_N = 20
 MAX_SCRYPT_R = 32
 MAX_SCRYPT_P = 16
+MAX_SCRYPT_COST = 1 << 23  # N x r x p (and 128 x N x r bytes); SCRYPT is 2^17 x 8 x 1 = 2^20
 
 Algorithm = Literal["argon2id", "scrypt"]
 
@@ -95,12 +104,14 @@ class KdfProfile:
                 1 <= self.lanes <= MAX_LANES
                 and 1 <= self.iterations <= MAX_ITERATIONS
                 and 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB
+                and self.memory_kib * self.iterations * self.lanes <= MAX_ARGON2_COST
             )
         else:
             ok = (
                 1 <= self.log_n <= MAX_LOG_N
                 and 1 <= self.r <= MAX_SCRYPT_R
                 and 1 <= self.p <= MAX_SCRYPT_P
+                and (1 << self.log_n) * self.r * self.p <= MAX_SCRYPT_COST
             )
         if not ok:
             raise DamagedWallet(
