@@ -30,6 +30,7 @@ def _isolated_environment(
     monkeypatch.setenv("CREDWALLET_HOME", str(base / "home"))
     monkeypatch.setenv("CREDWALLET_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(base / "runtime"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))  # the session-file fallback
     monkeypatch.setenv("CREDWALLET_CONTEXTS", str(CONTEXTS))
     (base / "runtime").mkdir(mode=0o700)
     for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from storehelp import PASSPHRASE, Sql
 
-from credwallet.errors import SessionInvalid, UsageError, WrongPassphraseOrDamaged
+from credwallet.errors import SessionInvalid, StorageError, UsageError, WrongPassphraseOrDamaged
 from credwallet.store import MAX_TTL_SECONDS, Store
 from credwallet.store import kdf as kdf_module
 from credwallet.store.sessions import session_dir
@@ -68,7 +68,9 @@ class TestChangePassphrase:
         )
         monkeypatch.setattr(kdf_module, "CREATION_PROFILE", cheap_but_different)
         store.change_passphrase("another")
-        assert sql("SELECT kdf FROM keyslots") == [("argon2id:m=16,t=2,p=1",)]
+        assert sql("SELECT kdf FROM keyslots WHERE kind = 'passphrase'") == [
+            ("argon2id:m=16,t=2,p=1",)
+        ]
 
     def test_check_advises_upgrade_of_weak_slot(
         self, store: Store, monkeypatch: pytest.MonkeyPatch
@@ -198,23 +200,98 @@ class TestSessions:
     def test_unsafe_runtime_dir_falls_back(
         self, store: Store, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """A world-writable runtime dir is not used; sessions go to the home's state dir."""
+        """A world-writable runtime dir is not used; sessions go to the user's state dir."""
         loose = tmp_path / "loose"
         loose.mkdir()
         loose.chmod(0o777)
         monkeypatch.setenv("XDG_RUNTIME_DIR", str(loose))
         token = store.create_session(600)
         assert list(loose.iterdir()) == []
-        assert session_dir(home) == home / "state" / "sessions"
+        assert session_dir(home) == Path(os.environ["XDG_STATE_HOME"]) / "credwallet" / "sessions"
         Store.open_session(home, token).close()
 
     def test_no_runtime_dir(
         self, store: Store, home: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Without $XDG_RUNTIME_DIR sessions live in a 0700 dir in the home's state."""
+        """Without $XDG_RUNTIME_DIR sessions live in a 0700 dir in the user's state dir,
+        never in the wallet home (which people sync and back up)."""
         monkeypatch.delenv("XDG_RUNTIME_DIR")
         token = store.create_session(600)
         directory = session_dir(home)
-        assert directory == home / "state" / "sessions"
+        assert directory == Path(os.environ["XDG_STATE_HOME"]) / "credwallet" / "sessions"
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        assert not [p for p in home.rglob("*") if len(p.name) == 32]
+        Store.open_session(home, token).close()
+
+    def test_state_dir_inside_the_home_is_refused(
+        self, store: Store, home: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """If the only place left is inside the wallet home, no session is made."""
+        monkeypatch.delenv("XDG_RUNTIME_DIR")
+        monkeypatch.setenv("XDG_STATE_HOME", str(home / "synced"))
+        with pytest.raises(StorageError, match="outside the wallet home"):
+            store.create_session(600)
+
+    def test_expired_files_swept_on_every_open(self, store: Store, home: Path) -> None:
+        """Opening the wallet removes expired session files."""
+        store.create_session(10, now=time.time() - 100)
+        assert len(_session_files(home)) == 1
+        Store.open(home, PASSPHRASE).close()
+        assert _session_files(home) == []
+
+    def test_old_in_home_session_files_are_removed_on_open(self, store: Store, home: Path) -> None:
+        """Files an earlier release kept in <home>/state/sessions are deleted on open."""
+        legacy = home / "state" / "sessions"
+        legacy.mkdir(parents=True, mode=0o700)
+        (legacy / ("ab" * 16)).write_bytes(b"CWS1" + bytes(100))
+        Store.open(home, PASSPHRASE).close()
+        assert list(legacy.iterdir()) == []
+
+
+class TestRevocationEverywhere:
+    """`passwd` and `lock --all` end sessions whose files they cannot even see (issue 16)."""
+
+    @pytest.fixture
+    def desktop(self, tmp_path: Path) -> Path:
+        runtime = tmp_path / "desktop-runtime"
+        runtime.mkdir(mode=0o700)
+        return runtime
+
+    def _started_elsewhere(
+        self, store: Store, desktop: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> tuple[str, bytes]:
+        """A session started on the desktop (another runtime dir); returns token and file."""
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(desktop))
+        token = store.create_session(600)
+        (path,) = (desktop / "credwallet-sessions").iterdir()
+        monkeypatch.delenv("XDG_RUNTIME_DIR")  # now "over ssh": no runtime dir at all
+        return token, path.read_bytes()
+
+    def _back_on_desktop(self, desktop: Path, saved: bytes, token: str, home: Path) -> None:
+        """Even with the file put back (a copy), the token opens nothing."""
+        folder = desktop / "credwallet-sessions"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        (folder / token.split(".")[0]).write_bytes(saved)
+        with pytest.raises(SessionInvalid):
+            Store.open_session(home, token)
+
+    def test_passwd_ends_a_session_started_in_another_environment(
+        self, store: Store, home: Path, desktop: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        token, saved = self._started_elsewhere(store, desktop, monkeypatch)
+        store.change_passphrase("a new passphrase")
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(desktop))
+        self._back_on_desktop(desktop, saved, token, home)
+
+    def test_lock_all_ends_a_session_started_in_another_environment(
+        self, store: Store, home: Path, desktop: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        token, saved = self._started_elsewhere(store, desktop, monkeypatch)
+        store.end_all_sessions()
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(desktop))
+        self._back_on_desktop(desktop, saved, token, home)
+
+    def test_sessions_started_after_lock_all_work(self, store: Store, home: Path) -> None:
+        store.end_all_sessions()
+        token = store.create_session(600)
         Store.open_session(home, token).close()

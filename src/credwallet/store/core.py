@@ -34,7 +34,7 @@ from credwallet.errors import (
 from credwallet.store import db as _db
 from credwallet.store import files, marker, sessions
 from credwallet.store.kdf import SALT_SIZE, KdfProfile, creation_profile, encode_passphrase
-from credwallet.store.keys import KeyRing, SecretKey, keyslot_aad
+from credwallet.store.keys import KeyRing, SecretKey, frame, keyslot_aad, u64
 from credwallet.store.sealing import (
     CatalogEntry,
     RecordUnreadable,
@@ -50,6 +50,8 @@ __all__ = ["KINDS", "Store", "StoredRecord"]
 KINDS = frozenset({"credential", "pathway", "identity", "holder-key", "cache", "setting"})
 HOLDER_KEY_KIND = "holder-key"
 PASSPHRASE_SLOT = 1
+SESSION_SLOT = 2  # kind 'session': only a salt, which `lock --all` renews (see sessions.py)
+SESSION_BINDING_TAG = b"credwallet/session-binding/v1"
 RECORD_ID_SIZE = 16
 WALLET_ID_SIZE = 16
 WRAPPED_SIZE = 12 + 32 + 16
@@ -207,6 +209,28 @@ def _unwrap_with_passphrase(
     finally:
         kek[:] = bytes(len(kek))
     return SecretKey(data_key)
+
+
+def _session_binding(conn: sqlite3.Connection, db: Path) -> bytes:
+    """What every unlock session is bound to: the passphrase keyslot (new after `passwd`) and
+    the session salt (new after `lock --all`; absent in wallets that never ended them all)."""
+    with _db.translate_errors(db):
+        rows = conn.execute(
+            "SELECT slot_id, kind, kdf, salt, wrapped FROM keyslots "
+            "WHERE kind IN ('passphrase', 'session') ORDER BY slot_id"
+        ).fetchall()
+    fields: list[bytes] = []
+    for slot_id, kind, kdf_text, salt, wrapped in rows:
+        if not (
+            isinstance(slot_id, int)
+            and isinstance(kind, str)
+            and isinstance(kdf_text, str)
+            and isinstance(salt, bytes)
+            and isinstance(wrapped, bytes)
+        ):
+            raise DamagedWallet(f"damaged wallet: {db} has a malformed keyslot")
+        fields += [u64(slot_id), kind.encode(), kdf_text.encode(), salt, wrapped]
+    return SESSION_BINDING_TAG + frame(*fields)
 
 
 def _new_keyslot(
@@ -452,7 +476,11 @@ class Store:
         conn, wallet_id = _open_connection(home)
         try:
             data_key = sessions.open_session(
-                home, wallet_id, token, now=time.time() if now is None else now
+                home,
+                wallet_id,
+                token,
+                now=time.time() if now is None else now,
+                binding=_session_binding(conn, _db_path(home)),
             )
             return cls(home, conn, KeyRing(data_key, wallet_id), check_catalog=check_catalog)
         except BaseException:
@@ -486,6 +514,9 @@ class Store:
         self._generation = generation
         if not self.rollback_suspected:
             marker.write_marker(self.home, self._keys, generation)
+        # Expired session files (anyone's: the expiry is public) go on every open.
+        with contextlib.suppress(OSError, CredwalletError):
+            sessions.sweep_all(self.home, time.time())
 
     def _verified_entries(self, generation: int, mac: bytes) -> _Entries | None:
         """Every row's catalog entry if the stored MAC matches them, else None."""
@@ -827,7 +858,11 @@ class Store:
         """A token for :meth:`open_session`, valid ``ttl_seconds`` (at most 12 hours)."""
         self._ensure_open()
         return sessions.create_session(
-            self.home, self._keys, ttl_seconds, now=time.time() if now is None else now
+            self.home,
+            self._keys,
+            ttl_seconds,
+            now=time.time() if now is None else now,
+            binding=_session_binding(self._conn, self._db),
         )
 
     def end_session(self, token: str) -> None:
@@ -835,9 +870,30 @@ class Store:
         sessions.end_session(self.home, self._keys, token)
 
     def end_all_sessions(self) -> int:
-        """End every session of this wallet; returns how many were ended."""
+        """End every session of this wallet, wherever its file is; returns how many files
+        were found and deleted (the sessions end even when a file is out of reach).
+
+        A new random session salt changes every session's binding, so no existing token can
+        unwrap its file any more; the files are then deleted where they can be found.
+        """
         self._ensure_open()
-        return sessions.end_all_sessions(self.home, self._keys, now=time.time())
+        conn = self._conn
+        try:
+            with _db.translate_errors(self._db):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "INSERT INTO keyslots (slot_id, kind, kdf, salt, wrapped) "
+                    "VALUES (?, 'session', 'none', ?, x'') "
+                    "ON CONFLICT (slot_id) DO UPDATE SET salt = excluded.salt",
+                    (SESSION_SLOT, _crypto.random_bytes(SALT_SIZE)),
+                )
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        return sessions.delete_wallet_files(self.home, self._keys, now=time.time())
 
     # --- health and copies --------------------------------------------------------------------
 
