@@ -135,3 +135,24 @@ class TestProfileCommands:
         assert result.exit_code == 2
         assert "PNG or JPEG" in result.output
         assert json.loads(run("profile", "show", "--json").stdout)["profile"] is None
+
+
+class TestPhoto:
+    def test_photo_on_the_bundle_page_and_the_pdf_cover(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        """A profile photo appears on the bundle page and on the PDF's cover page."""
+        import io
+
+        pypdf = pytest.importorskip("pypdf")
+        from share_helpers import noisy_png
+
+        photo = tmp_path / "me.png"
+        photo.write_bytes(noisy_png(40, 40))
+        assert run("profile", "set", "--name", "Ana", "--photo", str(photo)).exit_code == 0
+        chosen = ids(run)["Text analysis"]
+        assert run("share", "bundle", chosen, "-o", str(tmp_path / "b.zip")).exit_code == 0
+        with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+            page = archive.read("index.html").decode()
+        assert '<img class="photo" src="data:image/png;base64,' in page
+        assert run("share", "pdf", chosen, "-o", str(tmp_path / "p.pdf")).exit_code == 0
+        cover = pypdf.PdfReader(io.BytesIO((tmp_path / "p.pdf").read_bytes())).pages[0]
+        assert len(cover.images) == 1

@@ -18,6 +18,7 @@ from credwallet.errors import UsageError
 
 if TYPE_CHECKING:
     from credwallet.share.items import SharedItem
+    from credwallet.share.profile import HolderProfile
     from credwallet.share.qr import ErrorLevel
     from credwallet.verify.jsonld import DocumentLoader
     from credwallet.wallet import Wallet
@@ -103,14 +104,14 @@ def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
     return options.loader
 
 
-def _holder_name(wallet: Wallet, items: list[SharedItem], out: Output) -> str | None:
-    """The profile's name; with none set, offer (never use) the name the credentials agree on."""
+def _holder(wallet: Wallet, items: list[SharedItem], out: Output) -> HolderProfile | None:
+    """The profile; with none set, offer (never use) the name the credentials agree on."""
     from credwallet.share.profile import agreed_subject_name
     from credwallet.wallet.profile import load_profile
 
     profile = load_profile(wallet.store)
     if profile is not None:
-        return profile.name
+        return profile
     suggestion = agreed_subject_name(i.credential for i in items)
     hint = (
         f"; your credentials name you {clean(suggestion)!r}: "
@@ -167,7 +168,8 @@ def presentation(
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
-        name = _holder_name(wallet, items, out)
+        holder = _holder(wallet, items, out)
+        name = holder.name if holder else None
         document = create_presentation(
             [i.credential for i in items],
             holder_name=name,
@@ -210,7 +212,7 @@ def bundle(
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
-        name = _holder_name(wallet, items, out)
+        holder = _holder(wallet, items, out)
         manifest = create_bundle(
             out_path,
             items,
@@ -221,7 +223,8 @@ def bundle(
             qr_level=_level(level),
             loader=_context_loader(wallet, offline=state.offline),
             force=force,
-            holder_name=name,
+            holder_name=holder.name if holder else None,
+            holder_photo=holder.photo if holder else None,
         )
     if out.json_mode:
         out.data({"path": str(out_path), "manifest": manifest})
@@ -327,14 +330,15 @@ def pdf(
     when = _now()
     with open_wallet(state) as wallet:
         items = _shared_items(wallet, ids, when)
-        name = _holder_name(wallet, items, out)
+        holder = _holder(wallet, items, out)
         holder_did = wallet.holder_did()
     chosen = _level(level)
     choices = {i.wallet_id: choose_qr(i.credential, level=chosen) for i in items}
     result = render_pdf(
         items,
         holder_did=holder_did,
-        holder_name=name,
+        holder_name=holder.name if holder else None,
+        holder_photo=holder.photo if holder else None,
         generated_at=when,
         qr_choices=choices,
         paper="A4" if paper is PaperSize.A4 else "Letter",

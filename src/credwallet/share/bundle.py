@@ -182,6 +182,7 @@ def write_bundle(
     force: bool = False,
     holder_name: str | None = None,
     bundle_name: str | None = None,
+    holder_photo: bytes | None = None,
 ) -> JSONObject:
     """Write the bundle zip to ``path`` and return its manifest, signed with the holder's ``key``.
 
@@ -241,6 +242,7 @@ def write_bundle(
         holder_name=holder_name,
         bundle_name=bundle_name or path.name,
         presentations=bool(presentations),
+        holder_photo=holder_photo,
     ).encode("utf-8")
     manifest: JSONObject = {
         "format": BUNDLE_FORMAT,
@@ -481,6 +483,7 @@ def create_bundle(
     loader: DocumentLoader | None = None,
     force: bool = False,
     holder_name: str | None = None,
+    holder_photo: bytes | None = None,
 ) -> JSONObject:
     """Sign presentations of ``items`` with the holder's ``key`` and write the bundle to ``path``.
 
@@ -525,6 +528,7 @@ def create_bundle(
         qr_level=qr_level,
         force=force,
         holder_name=holder_name,
+        holder_photo=holder_photo,
     )
 
 

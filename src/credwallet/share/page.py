@@ -274,6 +274,7 @@ def render_index(
     holder_name: str | None = None,
     bundle_name: str = "bundle.zip",
     presentations: bool = True,
+    holder_photo: bytes | None = None,
 ) -> str:
     """The bundle's index.html. ``images`` and ``qr_codes`` are keyed by wallet id.
 
@@ -300,8 +301,14 @@ def render_index(
     name = clean_text(holder_name) if holder_name else None
     heading = title or (f"Credentials of {name}" if name else "Shared credentials")
     has_links = any(public_url(item.credential) for item in items)
+    photo_uri = data_uri(holder_photo) if holder_photo else None
+    photo = (
+        f'<img class="photo" src="{photo_uri}" alt="Photo of {_esc(name or "the holder")}">'
+        if photo_uri
+        else ""
+    )
     holder_block = (
-        f'<div class="who"><dt>Holder</dt><dd><span class="holder-name">{_esc(name)}</span>'
+        f'<div class="who"><dt>Holder</dt><dd>{photo}<span class="holder-name">{_esc(name)}</span>'
         f"<br><code>{_esc(holder_did)}</code></dd></div>"
         if name
         else f'<div class="who"><dt>Holder</dt><dd><code>{_esc(holder_did)}</code></dd></div>'
@@ -365,6 +372,7 @@ border-left:4px solid #2c6e9b;border-radius:12px;color:var(--muted)}
 .how ol{margin:8px 0 0;padding-left:20px}
 .how li{margin:4px 0}
 .holder-name{font-size:20px}
+.photo{float:left;width:56px;height:56px;object-fit:cover;border-radius:50%;margin:2px 12px 0 0}
 .how code{color:var(--ink);background:var(--gray-bg);padding:1px 5px;border-radius:4px;
 word-break:normal;white-space:nowrap}
 .cards{display:grid;grid-template-columns:1fr 1fr;gap:18px}

@@ -299,9 +299,12 @@ def _issuer_line(item: SharedItem, issuers: Mapping[str, str]) -> str:
 
 def _cover(w: _Writer, items: Sequence[SharedItem], labels: Sequence[StatusLabel], *,
            holder_name: str | None, holder_did: str, generated_at: datetime,
-           issuers: Mapping[str, str]) -> None:  # fmt: skip
+           issuers: Mapping[str, str], photo: bytes | None = None) -> None:  # fmt: skip
     pdf = w.pdf
     pdf.add_page()
+    if photo is not None:
+        # Top right, beside the name; a photo that does not decode is simply left out.
+        w.image(photo, _MARGIN + w.width - 28, _MARGIN, 28)
     w.para("CREDENTIAL PORTFOLIO", 9, bold=True, colour=_MUTED)
     w.para(holder_name or "Holder not named", 26, bold=True, gap=1)
     w.para(holder_did, 8, colour=_MUTED, gap=1)
@@ -439,6 +442,7 @@ def render_pdf(
     issuers: Mapping[str, str] | None = None,
     qr_level: qr.ErrorLevel = "M",
     font_dirs: Sequence[Path] | None = None,
+    holder_photo: bytes | None = None,
 ) -> PdfResult:
     """The portfolio PDF of ``items``. ``qr_choices``, ``images`` and ``issuers`` (registered
     issuer names) are keyed by wallet id; ``font_dirs`` overrides where fallback fonts are
@@ -455,7 +459,7 @@ def render_pdf(
     labels = [status_label(item, generated_at) for item in items]
     _cover(
         writer, items, labels, holder_name=name, holder_did=holder_did,
-        generated_at=generated_at, issuers=issuers,
+        generated_at=generated_at, issuers=issuers, photo=holder_photo,
     )  # fmt: skip
     for item, label in zip(items, labels, strict=True):
         try:
