@@ -156,3 +156,15 @@ class TestPhoto:
         assert run("share", "pdf", chosen, "-o", str(tmp_path / "p.pdf")).exit_code == 0
         cover = pypdf.PdfReader(io.BytesIO((tmp_path / "p.pdf").read_bytes())).pages[0]
         assert len(cover.images) == 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_photo_from_a_fifo_is_refused_without_blocking(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--photo FIFO is refused at once (exit 7), never read."""
+    import os
+
+    fifo = tmp_path / "photo"
+    os.mkfifo(fifo)
+    result = run("profile", "set", "--name", "Ann", "--photo", str(fifo))
+    assert result.exit_code == 7
+    assert "not a regular file" in result.output

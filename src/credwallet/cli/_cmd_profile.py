@@ -24,6 +24,9 @@ def _read_photo(path: Path) -> bytes:
     from credwallet.share.profile import MAX_PHOTO_BYTES
 
     try:
+        # A FIFO or device would block or never end: only a regular file is a photo.
+        if not path.is_file():
+            raise BadInput(f"{clean(path)} is not a regular file")
         with path.open("rb") as handle:
             data = handle.read(MAX_PHOTO_BYTES + 1)
     except OSError as exc:
