@@ -68,3 +68,11 @@ class TestTerminalQr:
         assert len(message) == 1
         assert "80-column terminal" in message[0]
         assert ".png" in message[0]
+
+
+def test_png_output_says_what_the_code_holds(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`share qr -o FILE.png` says what the code holds and what reads it."""
+    result = run("share", "qr", ids(run)["Text analysis"], "-o", str(tmp_path / "q.png"))
+    assert result.exit_code == 0, result.output
+    assert "credwallet CW1 format" in result.output
+    assert "phone cameras" in result.output

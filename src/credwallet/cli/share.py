@@ -303,6 +303,10 @@ def qr_code(
         _emit(out, out_path, svg.encode("utf-8"), what, force=force)
     else:
         raise UsageError("--out must end in .png or .svg, or be - for the terminal")
+    from credwallet.share.qrchoice import caption_for
+
+    # Print it under the code if you print the image: what it holds, and what reads it.
+    out.message(caption_for("link" if kind == "link" else "cw1", len(texts)))
 
 
 @app.command("pdf")
