@@ -39,6 +39,7 @@ class CredentialFormat(StrEnum):
     VC = "vc"  # any other W3C Verifiable Credential (JSON-LD)
     VC_JWT = "vc-jwt"  # a VC secured as a compact JWS (VC 1.1 `vc` claim or VC 2.0 JOSE)
     BLOCKCERTS = "blockcerts"  # Blockcerts v2/v3 with a MerkleProof2019
+    EDC = "edc"  # a Europass Digital Credential (ELM 3), usually sealed with JAdES
     SD_JWT_VC = "sd-jwt-vc"  # an IETF SD-JWT VC (dc+sd-jwt), disclosures put back in `document`
 
 

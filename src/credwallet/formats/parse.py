@@ -13,7 +13,7 @@ from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded, NotACredential
 from credwallet.formats import _values as v
-from credwallet.formats import blockcerts, ob2, png, sdjwt, svg, vc
+from credwallet.formats import blockcerts, edc, ob2, png, sdjwt, svg, vc
 from credwallet.formats.jose import decode_compact_jws, looks_like_compact_jws
 from credwallet.formats.jsonutil import loads_strict
 from credwallet.formats.limits import MAX_CREDENTIALS_PER_INPUT, MAX_INPUT_BYTES
@@ -151,6 +151,8 @@ def _from_json_value(value: Any, *, container: Container, original: bytes) -> li
         raise NotACredential(f"not a credential: JSON {type(value).__name__} instead of an object")
     if vc.is_presentation(value):
         return _from_presentation(value, container=container)
+    if edc.is_jades(value):  # a Europass credential sealed with JAdES
+        return [edc.from_jades(value, original=original)]
     return [_from_document(value, container=container, original=original)]
 
 
@@ -206,6 +208,8 @@ def _from_document(document: JSONObject, *, container: Container, original: byte
             credential_format=CredentialFormat.BLOCKCERTS,
         )
     if vc.is_credential(document):
+        if edc.is_edc(document):
+            return edc.from_edc(document, container=container, original=original)
         return vc.from_credential(document, container=container, original=original)
     if ob2.is_assertion(document):
         return ob2.from_assertion(document, container=container, original=original)

@@ -446,13 +446,15 @@ def verify_credential(
         checks = _delegate("ob2", "verify_ob2", credential, options)
     elif credential.format is CredentialFormat.BLOCKCERTS:
         checks = _delegate("blockcerts", "verify_blockcerts", credential, options)
+    elif credential.format is CredentialFormat.EDC:
+        checks = _delegate("edc", "verify_edc", credential, options)
     elif credential.format is CredentialFormat.SD_JWT_VC:
         checks = _delegate("sdjwt", "verify_sd_jwt_vc", credential, options)
     elif credential.format is CredentialFormat.VC_JWT or credential.jws:
         checks = _jwt_checks(credential, options)
     else:
         checks = _data_integrity_checks(credential, options)
-    if credential.format is not CredentialFormat.OB2:
+    if credential.format not in (CredentialFormat.OB2, CredentialFormat.EDC):
         checks += _ob3_algorithm_checks(credential, options)
     names = {c.name for c in checks}
     if "recipient" not in names:
