@@ -50,6 +50,7 @@ class Container(StrEnum):
     JWT = "jwt"
     PNG = "png"
     SVG = "svg"
+    XML = "xml"  # a Europass (ELM 2) XML credential
     QR = "qr"
 
 

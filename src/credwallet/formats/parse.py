@@ -13,7 +13,7 @@ from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded, NotACredential
 from credwallet.formats import _values as v
-from credwallet.formats import blockcerts, edc, ob2, png, sdjwt, svg, vc
+from credwallet.formats import blockcerts, edc, edc_xml, ob2, png, sdjwt, svg, vc
 from credwallet.formats.jose import decode_compact_jws, looks_like_compact_jws
 from credwallet.formats.jsonutil import loads_strict
 from credwallet.formats.limits import MAX_CREDENTIALS_PER_INPUT, MAX_INPUT_BYTES
@@ -90,6 +90,8 @@ def _parse_all(data: bytes) -> list[Credential]:
     container = sniff(data)
     if container is Container.PNG:
         return _from_payload(_png_payload(data), container=container, original=data)
+    if container is Container.SVG and edc_xml.is_edc_xml(data):
+        return [edc_xml.from_edc_xml(data)]
     if container is Container.SVG:
         return _from_payload(_svg_payload(data), container=container, original=data)
     if container is Container.JWT and b"~" in data:
