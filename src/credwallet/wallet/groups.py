@@ -51,13 +51,27 @@ def assign_groups(items: Sequence[Held]) -> list[Held]:
     if not ob2:
         return list(items)
     by_assertion = {h.credential.credential_id: h for h in ob2 if h.credential.credential_id}
+    # Indexes, so that a large wallet is grouped in linear time, not OB 2.0 x OB 3.0 pairs.
+    by_badge: dict[str, list[Held]] = {}
+    by_related: dict[str, list[Held]] = {}
+    for old in ob2:
+        if old.credential.achievement and old.credential.achievement.id:
+            by_badge.setdefault(old.credential.achievement.id, []).append(old)
+        for ref in _badge_related(old):
+            by_related.setdefault(ref, []).append(old)
     others = [h for h in items if h.credential.format is not CredentialFormat.OB2]
     for new in others:
         for ref in _assertion_evidence(new.credential.document):
-            old = by_assertion.get(ref)
-            if old is not None:
-                union(old.wallet_id, new.wallet_id)
-        for old in ob2:
+            found = by_assertion.get(ref)
+            if found is not None:
+                union(found.wallet_id, new.wallet_id)
+        achievement = new.credential.achievement
+        if achievement is None:
+            continue
+        candidates = [o for r in achievement.related for o in by_badge.get(r, [])]
+        if achievement.id:
+            candidates += by_related.get(achievement.id, [])
+        for old in candidates:
             if _linked_by_achievement(old, new):
                 union(old.wallet_id, new.wallet_id)
     sizes: dict[str, int] = {}
@@ -71,14 +85,16 @@ def assign_groups(items: Sequence[Held]) -> list[Held]:
 
 def grouped_order(items: Sequence[Held]) -> list[Held]:
     """The same order, except that a group's members follow its first member."""
+    groups: dict[str, list[Held]] = {}
+    for h in items:
+        if h.achievement_group is not None:
+            groups.setdefault(h.achievement_group, []).append(h)
     seen: set[str] = set()
     ordered: list[Held] = []
     for h in items:
         if h.wallet_id in seen:
             continue
-        members = [h]
-        if h.achievement_group is not None:
-            members = [m for m in items if m.achievement_group == h.achievement_group]
+        members = groups.get(h.achievement_group, [h]) if h.achievement_group else [h]
         for m in members:
             seen.add(m.wallet_id)
             ordered.append(m)
