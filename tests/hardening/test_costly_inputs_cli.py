@@ -177,6 +177,15 @@ class TestUnboundedReads:
         assert_one_line_error(ran, 7)
         assert "not a regular file" in ran.err
 
+    def test_a_profile_photo_must_be_a_regular_file(self, home: Path, tmp_path: Path) -> None:
+        """`profile set --photo FIFO` is refused instead of waiting for a writer."""
+        with Timer():
+            ran = subproc(
+                home, "profile", "set", "--name", "Ann", "--photo", _special("fifo", tmp_path)
+            )
+        assert_one_line_error(ran, 7)
+        assert "not a regular file" in ran.err
+
     @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
     def test_restore_reads_only_a_regular_file(self, kind: str, tmp_path: Path) -> None:
         """`restore FIFO` and `restore /dev/zero` are refused, not read for ever."""
