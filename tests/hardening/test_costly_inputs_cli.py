@@ -580,3 +580,19 @@ class TestCtdlGraphs:
         assert done.returncode == 0, done.stderr
         shown = b"".join(chunks).decode("utf-8")
         assert RLO not in shown and "\\u202e" in shown
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"v": 1' + b"0" * 5000 + b"}", b"\xff", b"null"],
+)
+def test_stored_record_readers_raise_only_credwallet_errors(payload: bytes) -> None:
+    """The readers restore checks backup payloads with never raise anything but our errors."""
+    from credwallet.errors import CredwalletError
+    from credwallet.wallet.cache import decode_cached
+    from credwallet.wallet.pathways import decode_pathway
+    from credwallet.wallet.records import CredentialRecord
+
+    for read in (CredentialRecord.from_bytes, decode_cached, lambda p: decode_pathway("r", p)):
+        with pytest.raises(CredwalletError):
+            read(payload)

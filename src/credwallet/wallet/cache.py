@@ -52,7 +52,7 @@ def decode_cached(payload: bytes, *, now: datetime | None = None) -> Fetched:
             from_cache=True,
             content_type=content_type if isinstance(content_type, str) else None,
         )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise DamagedWallet("a cached document record is malformed") from exc
     if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:
         raise DamagedWallet("a cached document record has a fetch time without a time zone")

@@ -84,7 +84,7 @@ def _decode(record_id: str, payload: bytes) -> StoredPathway:
             frozenset(str(t) for t in body.get("ticks", [])),
             tuple(str(n) for n in body.get("not_converted", [])),
         )
-    except (ValueError, KeyError, TypeError, AttributeError, BadInput) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, BadInput) as exc:
         raise DamagedWallet("a pathway record is malformed") from exc
 
 

@@ -77,7 +77,7 @@ class CredentialRecord:
             )
         except DamagedWallet:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise DamagedWallet("a credential record is malformed") from exc
 
     def with_tags(self, tags: tuple[str, ...]) -> CredentialRecord:
