@@ -158,6 +158,28 @@ class TestRollback:
         # Still reported on the next run: the warning is not a one-off.
         assert subproc(home, "check", "--offline").code == 5
 
+    def test_the_warning_outlives_later_writes_until_accepted(
+        self, home: Path, tmp_path: Path
+    ) -> None:
+        """Writes after a rollback raise the generation past the old one: still warned, until
+        `check --accept-rollback`; then the warning is gone for good."""
+        saved = tmp_path / "saved-home"
+        shutil.copytree(home, saved)
+        wallet_id = next(iter(_ids(home)))[:8]
+        assert subproc(home, "tag", wallet_id, "a", "b").code == 0
+        shutil.copy2(saved / "wallet.db", home / "wallet.db")
+        for n in range(4):  # more writes than the generations lost
+            tagged = subproc(home, "tag", wallet_id, f"after-{n}")
+            assert tagged.code == 0, tagged.all
+            assert "possible rollback" in tagged.err
+        assert "possible rollback" in subproc(home, "show").err
+        assert subproc(home, "check", "--offline").code == 5
+        accepted = subproc(home, "check", "--offline", "--accept-rollback", "--json")
+        assert accepted.code == 0, accepted.all
+        assert json.loads(accepted.out)["store_problems"] == []
+        assert "rollback" not in subproc(home, "show").err
+        _check_clean(home)
+
     def test_a_wallet_that_only_moved_forward_is_not_flagged(self, home: Path) -> None:
         """Control: after ordinary writes there is no rollback warning and `check` is clean."""
         assert subproc(home, "tag", next(iter(_ids(home)))[:8], "kept").code == 0

@@ -212,6 +212,13 @@ def check(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", help="Warn about expiry within DAYS.")] = 30,
     offline: OfflineFlag = False,
+    accept_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--accept-rollback",
+            help="Accept the wallet as it is now after a rollback warning (you checked it).",
+        ),
+    ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
     """Health check for cron: re-verify all, report changes, expiring and unreachable."""
@@ -220,6 +227,10 @@ def check(
     out = state.output(json_flag=json_flag)
     when = datetime.now(UTC)
     with open_wallet(state, check_catalog=False) as wallet:
+        if accept_rollback and wallet.store.rollback_suspected:
+            # The suspicion outlives any number of writes until the user says so here.
+            wallet.store.accept_rollback()
+            out.message("Accepted the wallet as it is now; the rollback warning is cleared.")
         found = wallet.store.check()
         # Advice (a weaker KDF than today's default, loose file modes) is reported but does
         # not stop the check; damage does, and re-verifying would mean writing to it.

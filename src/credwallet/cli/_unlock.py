@@ -60,13 +60,8 @@ def open_wallet(state: AppState, *, check_catalog: bool = True) -> Wallet:
     store = wallet.store
     if store.rollback_suspected:
         # A whole older copy of the store is consistent in itself; only the last-seen marker
-        # can tell. Say so on every open until the user has looked (`credwallet check`).
-        sys.stderr.write(
-            f"credwallet: warning: possible rollback: the wallet is at generation "
-            f"{store.generation} but this home last saw generation "
-            f"{store.last_seen_generation}; an older copy may have been put back "
-            "(run `credwallet check`)\n"
-        )
+        # can tell. Say so on every open until the user accepts it (`check --accept-rollback`).
+        sys.stderr.write(f"credwallet: warning: possible rollback: {store.rollback_detail()}\n")
     return wallet
 
 

@@ -163,19 +163,32 @@ def _read_meta(conn: sqlite3.Connection, db: Path) -> bytes:
     return wallet_id
 
 
-def _open_connection(home: Path) -> tuple[sqlite3.Connection, bytes]:
-    """Connect to an existing wallet and check it is ours, without writing anything."""
+def _open_connection(home: Path) -> tuple[sqlite3.Connection, bytes, bool]:
+    """Connect to an existing wallet and check it is ours, without writing anything.
+
+    The last item says the connection is read-only because the disk is full: reading a
+    wallet must still work then (``show``), and every write says "disk full".
+    """
     db = _db_path(home)
     if not db.exists():
         raise WalletNotFound(f"no wallet at {home}; run `credwallet init`")
     with files.home_lock(home, exclusive=False, timeout=_db.BUSY_TIMEOUT_SECONDS, create=False):
-        conn = _db.connect(db)
         try:
-            _db.sniff(conn, db)
-            wallet_id = _read_meta(conn, db)
-        except BaseException:
-            conn.close()
-            raise
+            return (*_connect_checked(db, read_only=False), False)
+        except StorageError:
+            if not _db.disk_full(db) or _db.wal_pending(db):
+                raise
+        return (*_connect_checked(db, read_only=True), True)
+
+
+def _connect_checked(db: Path, *, read_only: bool) -> tuple[sqlite3.Connection, bytes]:
+    conn = _db.connect(db, read_only=read_only)
+    try:
+        _db.sniff(conn, db)
+        wallet_id = _read_meta(conn, db)
+    except BaseException:
+        conn.close()
+        raise
     return conn, wallet_id
 
 
@@ -368,14 +381,22 @@ class Store:
     """An open wallet store. Use as a context manager, or call :meth:`close`."""
 
     def __init__(
-        self, home: Path, conn: sqlite3.Connection, keys: KeyRing, *, check_catalog: bool
+        self,
+        home: Path,
+        conn: sqlite3.Connection,
+        keys: KeyRing,
+        *,
+        check_catalog: bool,
+        disk_full: bool = False,
     ) -> None:
         self.home = home
+        self._disk_full = disk_full  # opened read-only: reads work, writes say "disk full"
         self._db = _db_path(home)
         self._conn = conn
         self._keys = keys
         self._generation = 0
         self._last_seen: int | None = None
+        self._suspected = False  # a rollback seen (now or earlier) and not yet accepted
         # (data_version, generation, entries) of the catalog as last verified or written by this
         # connection: lets a write skip re-reading every row when nobody else has committed.
         self._cache: tuple[int, int, _Entries] | None = None
@@ -458,10 +479,16 @@ class Store:
     def open(cls, home: Path, passphrase: str, *, check_catalog: bool = True) -> Store:
         """Open with the passphrase. ``check_catalog=False`` is for ``check``, which reports."""
         secret = encode_passphrase(passphrase)
-        conn, wallet_id = _open_connection(home)
+        conn, wallet_id, full = _open_connection(home)
         try:
             data_key = _unwrap_with_passphrase(conn, _db_path(home), wallet_id, secret)
-            return cls(home, conn, KeyRing(data_key, wallet_id), check_catalog=check_catalog)
+            return cls(
+                home,
+                conn,
+                KeyRing(data_key, wallet_id),
+                check_catalog=check_catalog,
+                disk_full=full,
+            )
         except BaseException:
             conn.close()
             raise
@@ -473,7 +500,7 @@ class Store:
         cls, home: Path, token: str, *, now: float | None = None, check_catalog: bool = True
     ) -> Store:
         """Open with a ``CREDWALLET_SESSION`` token from :meth:`create_session`."""
-        conn, wallet_id = _open_connection(home)
+        conn, wallet_id, full = _open_connection(home)
         try:
             data_key = sessions.open_session(
                 home,
@@ -482,7 +509,13 @@ class Store:
                 now=time.time() if now is None else now,
                 binding=_session_binding(conn, _db_path(home)),
             )
-            return cls(home, conn, KeyRing(data_key, wallet_id), check_catalog=check_catalog)
+            return cls(
+                home,
+                conn,
+                KeyRing(data_key, wallet_id),
+                check_catalog=check_catalog,
+                disk_full=full,
+            )
         except BaseException:
             conn.close()
             raise
@@ -491,7 +524,9 @@ class Store:
         # Read the marker *before* the generation: a marker is written only after its commit,
         # so one read first can never be ahead of the generation read next (no false alarm
         # when another process writes in between).
-        self._last_seen = marker.read_marker(self.home, self._keys)
+        seen = marker.read_marker(self.home, self._keys)
+        self._last_seen = None if seen is None else seen.generation
+        self._suspected = seen is not None and seen.suspected
         try:
             with _db.translate_errors(self._db):
                 self._conn.execute("BEGIN")
@@ -506,14 +541,13 @@ class Store:
                 finally:
                     self._conn.execute("COMMIT")
                 (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
-                if str(mode).lower() != "wal":
+                if str(mode).lower() != "wal" and not self._disk_full:
                     self._conn.execute("PRAGMA journal_mode = WAL")  # e.g. a restored snapshot
         except BaseException:
             self._keys.wipe()
             raise
         self._generation = generation
-        if not self.rollback_suspected:
-            marker.write_marker(self.home, self._keys, generation)
+        self._record_marker()
         # Expired session files (anyone's: the expiry is public) go on every open.
         with contextlib.suppress(OSError, CredwalletError):
             sessions.sweep_all(self.home, time.time())
@@ -544,12 +578,33 @@ class Store:
 
     @property
     def rollback_suspected(self) -> bool:
-        """True if this home once saw a later generation: an older copy may have been put back."""
-        return self._last_seen is not None and self._last_seen > self._generation
+        """True if this home once saw a later generation than the wallet had: an older copy
+        may have been put back. It stays true, across writes, until :meth:`accept_rollback`."""
+        behind = self._last_seen is not None and self._last_seen > self._generation
+        return behind or self._suspected
+
+    def rollback_detail(self) -> str:
+        """One line on the suspected rollback, for warnings and `check`."""
+        return (
+            f"the wallet is at generation {self._generation} but this home last saw generation "
+            f"{self._last_seen} (or a later write followed an older copy); an older copy may "
+            "have been put back. Once you have checked your credentials, accept this state "
+            "with `credwallet check --accept-rollback`"
+        )
+
+    def _record_marker(self) -> None:
+        """Write the marker: the highest generation seen, and whether a rollback is pending."""
+        if self.rollback_suspected:
+            self._suspected = True
+            highest = max(self._last_seen or 0, self._generation)
+            marker.write_marker(self.home, self._keys, highest, suspected=True)
+        else:
+            marker.write_marker(self.home, self._keys, self._generation)
 
     def accept_rollback(self) -> None:
         """Accept the current (older) state as the latest, e.g. after a deliberate restore."""
         self._last_seen = self._generation
+        self._suspected = False
         marker.write_marker(self.home, self._keys, self._generation)
 
     # --- writing ------------------------------------------------------------------------------
@@ -558,6 +613,7 @@ class Store:
     def _write(self) -> Iterator[_Txn]:
         """One ``BEGIN IMMEDIATE`` transaction that verifies, then rewrites, the catalog."""
         self._ensure_open()
+        self._ensure_writable()
         conn = self._conn
         try:
             with _db.translate_errors(self._db):
@@ -596,8 +652,7 @@ class Store:
             raise
         if txn.changed:
             self._generation = generation
-            if not self.rollback_suspected:
-                marker.write_marker(self.home, self._keys, generation)
+            self._record_marker()
 
     def _key_for(self, kind: str) -> SecretKey:
         return self._keys.subkey("holder-key" if kind == HOLDER_KEY_KIND else "records")
@@ -815,6 +870,7 @@ class Store:
     def change_passphrase(self, new: str) -> None:
         """Re-wrap the data key under ``new`` (records untouched) and end every session."""
         self._ensure_open()
+        self._ensure_writable()
         secret = encode_passphrase(new)
         try:
             kdf_text, salt, wrapped = _new_keyslot(
@@ -877,6 +933,7 @@ class Store:
         unwrap its file any more; the files are then deleted where they can be found.
         """
         self._ensure_open()
+        self._ensure_writable()
         conn = self._conn
         try:
             with _db.translate_errors(self._db):
@@ -940,10 +997,7 @@ class Store:
                 problems.append(exc.message)
         problems.extend(self._loose_modes())
         if self.rollback_suspected:
-            problems.append(
-                f"rollback suspected: the wallet is at generation {self._generation} but this "
-                f"home last saw generation {self._last_seen}; an older copy may have been put back"
-            )
+            problems.append(f"rollback suspected: {self.rollback_detail()}")
         return problems
 
     def _loose_modes(self) -> list[str]:
@@ -994,6 +1048,10 @@ class Store:
     def _ensure_open(self) -> None:
         if self._closed:
             raise StorageError("the wallet store is closed")
+
+    def _ensure_writable(self) -> None:
+        if self._disk_full:
+            raise StorageError(f"disk full: cannot write the wallet at {self._db}")
 
     def close(self) -> None:
         if self._closed:

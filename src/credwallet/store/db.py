@@ -9,6 +9,7 @@ could write to it (``journal_mode=WAL`` alone writes a header into an empty file
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
@@ -87,6 +88,8 @@ def translate(exc: sqlite3.Error, db: Path) -> CredwalletError:
     if code in (_READONLY, _PERM, _CANTOPEN):
         return StorageError(f"cannot write the wallet at {db}: read-only or not accessible")
     if code == _IOERR:
+        if disk_full(db):  # e.g. growing the -shm file on a full tmpfs reports an I/O error
+            return StorageError(f"disk full: could not write the wallet at {db}")
         return StorageError(f"write failed: I/O error on the wallet at {db}")
     if code in (_CORRUPT, _NOTADB):
         return DamagedWallet(f"damaged wallet: {db} is not a readable credwallet database")
@@ -106,9 +109,34 @@ def translate_errors(db: Path) -> Iterator[None]:
         raise DamagedWallet(f"damaged wallet: {db} is not a readable credwallet database") from None
 
 
-def connect(db: Path, *, timeout: float | None = None) -> sqlite3.Connection:
-    """Open an *existing* database read-write; never creates a file (``mode=rw``)."""
-    uri = "file:" + urllib.parse.quote(str(db.absolute())) + "?mode=rw"
+def disk_full(db: Path) -> bool:
+    """True if the file system holding ``db`` has no space left for this user."""
+    try:
+        info = os.statvfs(db.parent)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return info.f_bavail == 0
+
+
+def wal_pending(db: Path) -> bool:
+    """True if a -wal file with content sits next to ``db`` (commits not yet in the file)."""
+    try:
+        return db.with_name(db.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def connect(
+    db: Path, *, timeout: float | None = None, read_only: bool = False
+) -> sqlite3.Connection:
+    """Open an *existing* database read-write; never creates a file (``mode=rw``).
+
+    ``read_only`` opens it immutable (no -shm, no lock, no write): only for reading a wallet
+    on a full disk, where SQLite cannot even size its shared-memory file, and only when no
+    -wal holds commits (an immutable reader would not see them).
+    """
+    mode = "mode=ro&immutable=1" if read_only else "mode=rw"
+    uri = "file:" + urllib.parse.quote(str(db.absolute())) + "?" + mode
     wait = BUSY_TIMEOUT_SECONDS if timeout is None else timeout
     with translate_errors(db):
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=wait)
