@@ -170,3 +170,20 @@ def test_x5c_key_checks_the_signature_but_no_trust_anchor(host: str, key_status:
     checks = {c.name: c.status.value for c in report.checks}
     assert checks["issuer-key"] == key_status
     assert checks["proof"] == ("pass" if key_status == "unknown" else "fail")
+
+
+def test_sd_jwt_vc_is_shared_in_bundles_and_qr_codes(run: Run, tmp_path: Path) -> None:
+    with running_issuer(configs=_configs()) as issuer:
+        data = json.loads(run("receive", issuer.new_offer(["Learning"]), "--yes", "--json").stdout)
+        wallet_id = data["items"][0]["id"]
+        bundle, image = tmp_path / "b.zip", tmp_path / "q.png"
+        assert run("share", "bundle", wallet_id, "-o", str(bundle)).exit_code == 0
+        assert run("share", "qr", wallet_id, "-o", str(image)).exit_code == 0
+        for shared in (bundle, image):
+            checked = run("verify", str(shared), "--json")
+            assert checked.exit_code == 0, checked.output
+            assert "the issuer's status list says: valid" in checked.stdout
+        # a W3C presentation cannot hold an SD-JWT VC: said plainly
+        result = run("share", "presentation", wallet_id, "-o", str(tmp_path / "p.json"))
+        assert result.exit_code == 7
+        assert "not a W3C Verifiable Credential" in result.stderr

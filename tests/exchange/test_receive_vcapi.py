@@ -51,3 +51,22 @@ def test_protocol_choice_when_both_are_offered(run: Run) -> None:
         assert json.loads(chosen.stdout)["protocol"] == "openid4vci"
         bad = run("receive", exchanger.interaction_url, "--yes", "--protocol", "ftp")
         assert bad.exit_code == 2
+
+
+def test_dcc_one_step_request_link(run: Run) -> None:
+    with running_exchanger() as exchanger:
+        link = exchanger.request_link()
+        result = run("receive", link, "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["offer"]["issuer_name"] == "Test College"
+        assert data["imported"] == 1
+        assert exchanger.holders == [run("whoami").stdout.strip()]
+        assert exchanger.requests == ["POST /request"]
+
+
+def test_only_is_refused_for_an_exchange(run: Run) -> None:
+    with running_exchanger() as exchanger:
+        result = run("receive", exchanger.interaction_url, "--yes", "--only", "x")
+        assert result.exit_code == 2
+        assert not any(r.startswith("POST") for r in exchanger.requests)

@@ -35,6 +35,20 @@ class ExchangeState:
     ask_for: str = "DIDAuthentication"
     wrong_domain_ok: bool = False
 
+    def request_link(self) -> str:
+        from urllib.parse import quote
+
+        challenge = secrets.token_urlsafe(12)
+        self.challenges.add(challenge)
+        return (
+            "https://lcw.app/request.html?issuer="
+            + quote("Test College")
+            + "&auth_type=bearer&challenge="
+            + challenge
+            + "&vc_request_url="
+            + quote(self.base + "/request", safe="")
+        )
+
     @property
     def interaction_url(self) -> str:
         return f"{self.base}/interactions/abc?iuv=1"
@@ -87,6 +101,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         st = self.server.state
         st.requests.append("POST " + self.path)
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        if self.path == "/request":
+            self._one_step(body)
+            return
         if self.path != "/exchanges/abc":
             self._send(404, {"error": "not found"})
             return
@@ -123,6 +140,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiablePresentation"],
             "verifiableCredential": [st.credential(holder)],
+        }
+        self._send(200, {"verifiablePresentation": vp})
+
+    def _one_step(self, presentation: Any) -> None:
+        """The DCC one-step link: the body is the holder's DID Auth over the link's challenge."""
+        st = self.server.state
+        proof = presentation.get("proof", {}) if isinstance(presentation, dict) else {}
+        challenge = proof.get("challenge")
+        if challenge not in st.challenges:
+            self._send(400, {"error": "unknown or used challenge"})
+            return
+        st.challenges.discard(challenge)
+        options = VerifyOptions(
+            now=datetime.now(UTC), expected_proof_purpose="authentication", challenge=challenge
+        )
+        report, _ = verify_presentation(presentation, source="holder", options=options)
+        if report.status is not ReportStatus.VALID:
+            self._send(400, {"error": f"presentation not verified: {report.status}"})
+            return
+        st.holders.append(presentation["holder"])
+        vp = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [st.credential(presentation["holder"])],
         }
         self._send(200, {"verifiablePresentation": vp})
 

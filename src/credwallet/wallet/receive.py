@@ -305,6 +305,8 @@ def receive_offer(
     """Redeem the offer, then verify and store everything that arrived, all or nothing."""
     if plan.run is None or plan.client is None:
         raise UsageError("this offer cannot be redeemed")
+    if only and plan.protocol != "openid4vci":
+        raise UsageError("--only picks among OpenID4VCI offers; an exchange names nothing ahead")
     if plan.tx_code is not None:
         if tx_code is None:
             raise UsageError("this offer needs the transaction code the issuer sent you")
