@@ -13,7 +13,10 @@ the expectation is *computed from the document* and the reason stated, never har
   a key not the issuer's a fail, and an unconfirmable key unknown, so those reports are invalid /
   indeterminate while the proof check itself passes;
 - ``needs_network`` cases without the needed resources: offline, a genuine credential is never
-  reported invalid and a broken one never valid (the network-only verdict stays unknown).
+  reported invalid and a broken one never valid (the network-only verdict stays unknown);
+- status lists issued by someone other than the credential's issuer (DCC's shared test list):
+  such a list can neither revoke nor clear, so ``revocation`` is unknown and the credential is
+  never ``valid`` (see verify_support.stranger_status_lists).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
-from verify_support import FakeFetcher, options
+from verify_support import FakeFetcher, options, stranger_status_lists
 
 import support
 from credwallet.formats import parse
@@ -116,6 +119,10 @@ def _assert_named_checks(case: dict[str, Any], report: VerificationReport) -> No
         elif key == "validFrom":
             assert by_name["validity"].status is CheckStatus.FAIL
             assert "not valid yet" in by_name["validity"].detail
+        elif key == "status" and stranger_status_lists(case):
+            revocation = by_name["revocation"]
+            assert revocation.status is CheckStatus.UNKNOWN, revocation.detail
+            assert "not by the credential's issuer" in revocation.detail
         elif key == "status":
             revocation = by_name["revocation"].status
             wanted = {
@@ -136,7 +143,14 @@ def test_credential_case(case: dict[str, Any]) -> None:
     """Each fixture credential gets the manifest's outcome, or the documented binding verdict."""
     report = _verify_case(case)
     binding = _binding_expectation(case)
-    if case.get("needs_network") and case["expect"] == "valid":
+    if stranger_status_lists(case):
+        revocation = report.check("revocation")
+        assert revocation is not None and revocation.status is CheckStatus.UNKNOWN
+        assert report.status is not ReportStatus.VALID
+        if case["expect"] == "valid" or (case.get("checks") or {}).get("status") == "revoked":
+            # The list was the only reason for the manifest's verdict, or made it "valid".
+            assert report.status is not ReportStatus.VALID
+    elif case.get("needs_network") and case["expect"] == "valid":
         assert report.status is not ReportStatus.INVALID or binding is CheckStatus.FAIL
     elif case.get("needs_network"):
         assert report.status is not ReportStatus.VALID

@@ -78,3 +78,38 @@ def verify(document: dict[str, Any] | str, **overrides: Any) -> VerificationRepo
 
 def statuses(report: VerificationReport) -> dict[str, str]:
     return {c.name: str(c.status) for c in report.checks}
+
+
+def stranger_status_lists(case: dict[str, Any]) -> list[str]:
+    """The bundled status lists of a manifest case that are not its issuer's.
+
+    credwallet uses a status list only when it is issued by the credential's issuer, or signed
+    only with keys of the issuer's DID (issue 11): anyone can put a document at a URL. Several
+    public fixtures (DCC's) point every credential at one shared list signed by another key;
+    for those the revocation check is ``unknown`` whatever the manifest says the list holds.
+    """
+    path = EXTERNAL / case["file"]
+    if path.suffix != ".json":
+        return []
+    document = json.loads(path.read_text("utf-8"))
+    issuer = document.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    entries = document.get("credentialStatus") or []
+    entries = entries if isinstance(entries, list) else [entries]
+    resources = case.get("resources") or {}
+    strangers = []
+    for entry in entries:
+        url = entry.get("statusListCredential") if isinstance(entry, dict) else None
+        if url not in resources:
+            continue
+        listed = json.loads((EXTERNAL / resources[url]).read_text("utf-8"))
+        list_issuer = listed.get("issuer")
+        list_issuer = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
+        proofs = listed.get("proof") or []
+        proofs = proofs if isinstance(proofs, list) else [proofs]
+        methods = [str(p.get("verificationMethod", "")).partition("#")[0] for p in proofs]
+        by_issuer_key = bool(methods) and str(issuer).startswith("did:")
+        by_issuer_key = by_issuer_key and all(m == issuer for m in methods)
+        if list_issuer != issuer and not by_issuer_key:
+            strangers.append(url)
+    return strangers

@@ -674,7 +674,9 @@ def _check_revocation(
     if list_url is not None and assertion_id is not None:
         # v3 issuers expect the id percent-encoded, v2 samples pass it as is
         query = quote_assertion_id(assertion_id) if version == 3 else assertion_id
-    check = check_revocation_list(assertion_id, list_url, options, query_id=query)
+    check = check_revocation_list(
+        assertion_id, list_url, options, query_id=query, issuer_id=_str(profile.get("id"))
+    )
     findings.add(REVOCATION, check.status, check.detail)
     findings.inputs.extend(check.inputs)
 

@@ -486,6 +486,7 @@ def _check_revocation(state: _State) -> None:
         list_url,
         state.options,
         extra_ids=(uid,) if isinstance(uid, str) else (),
+        issuer_id=state.issuer_id,
     )
     state.checks[REVOCATION] = check
 

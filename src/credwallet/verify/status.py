@@ -13,6 +13,12 @@ revocation_1edtech.py):
   ``revokedAssertions`` holds assertion ids (strings) or objects with ``id``/``uid`` and a
   ``revocationReason``. Blockcerts v2/v3 issuer profiles use the same list.
 
+A list must come from the credential's issuer: a status list credential issued by the same
+DID (or URL), or signed only with keys of the issuer's DID; an OB 2.0 / Blockcerts list that
+names an ``issuer`` must name the credential's. Anyone can place a document at a status URL or
+in the cache, so a list by someone else can neither revoke nor clear: ``unknown``, saying whose
+list it is.
+
 Outcomes: no status information -> ``skip``; list says revoked/suspended -> ``fail`` (revoked and
 suspended are told apart in the detail); list unusable (bad proof, expired, not yet valid, wrong
 type or purpose, index outside the list) -> ``fail``, because the Bitstring Status List spec makes
@@ -28,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from credwallet.errors import BadInput, FetchError
 from credwallet.formats.dates import parse_datetime
@@ -89,10 +95,17 @@ def check_status(credential: Credential, options: VerifyOptions) -> Check:
         entries = [entries]
     if not isinstance(entries, list):
         return Check(CHECK_NAME, CheckStatus.FAIL, "credentialStatus is not an object or a list")
+    top = credential.document
+    issuer = (
+        credential.issuer.id
+        or _id_of(document.get("issuer"))
+        or _id_of(top.get("issuer"))
+        or _id_of(top.get("iss"))  # a VC 1.1 JWT names its issuer in the iss claim
+    )
     outcomes = [
         _check_1edtech(entry, credential, options)
         if isinstance(entry, Mapping) and _1EDTECH in _types(entry)
-        else _check_entry(entry, options)
+        else _check_entry(entry, options, issuer)
         for entry in entries
     ]
     return _combine(outcomes)
@@ -116,12 +129,12 @@ def _check_1edtech(
     return _Outcome(*check_1edtech_entry(entry, credential, options))
 
 
-def _check_entry(entry: Any, options: VerifyOptions) -> _Outcome:
+def _check_entry(entry: Any, options: VerifyOptions, issuer: str | None) -> _Outcome:
     if not isinstance(entry, Mapping):
         return _Outcome(CheckStatus.FAIL, "a credentialStatus entry is not an object")
     types = _types(entry)
     if types & _ENTRY_TYPES:
-        return _check_status_list_entry(entry, options)
+        return _check_status_list_entry(entry, options, issuer)
     shown = ", ".join(sorted(types)) or "(no type)"
     return _Outcome(CheckStatus.UNKNOWN, f"status type {shown} is not supported")
 
@@ -129,7 +142,42 @@ def _check_entry(entry: Any, options: VerifyOptions) -> _Outcome:
 # --- Bitstring Status List / StatusList2021 -------------------------------------------------
 
 
-def _check_status_list_entry(entry: Mapping[str, Any], options: VerifyOptions) -> _Outcome:
+def _id_of(value: object) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, Mapping):
+        inner = value.get("id")
+        return inner if isinstance(inner, str) and inner else None
+    return None
+
+
+def _not_the_issuers(list_doc: JSONObject, issuer: str | None) -> str | None:
+    """Why a status list credential cannot speak for ``issuer``'s credential, or None.
+
+    Accepted: the list's issuer is the credential's issuer; or the credential's issuer is a DID
+    and every proof on the list is by a key of that DID (a key its DID document lists; the
+    list's own verification then checks the signature and the key).
+    """
+    list_issuer = _id_of(list_doc.get("issuer"))
+    if issuer is None:
+        return "the credential names no issuer to compare the status list's issuer with"
+    if list_issuer == issuer:
+        return None
+    if issuer.startswith("did:"):
+        proofs = list_doc.get("proof")
+        proofs = [proofs] if isinstance(proofs, Mapping) else proofs
+        methods = [p.get("verificationMethod") for p in proofs or [] if isinstance(p, Mapping)]
+        if methods and all(isinstance(m, str) and m.partition("#")[0] == issuer for m in methods):
+            return None
+    return (
+        f"it is issued by {list_issuer or '(no issuer)'}, not by the credential's issuer "
+        f"{issuer}: it cannot say whether this credential is revoked"
+    )
+
+
+def _check_status_list_entry(
+    entry: Mapping[str, Any], options: VerifyOptions, issuer: str | None
+) -> _Outcome:
     url = entry.get("statusListCredential")
     purpose = entry.get("statusPurpose")
     if not isinstance(url, str) or not url:
@@ -155,6 +203,9 @@ def _check_status_list_entry(entry: Mapping[str, Any], options: VerifyOptions) -
         return _Outcome(CheckStatus.FAIL, str(exc), inputs)
     where = f"status list {url} index {index}, {as_of(fetched)}"
     inputs = (*inputs, ("status list fetched", as_of(fetched)))
+    stranger = _not_the_issuers(list_doc, issuer)
+    if stranger is not None:
+        return _Outcome(CheckStatus.UNKNOWN, f"status list {url} not used: {stranger}", inputs)
 
     problem = _list_problem(list_doc, purpose, options.now)
     if problem is not None:
@@ -325,11 +376,16 @@ def check_revocation_list(
     *,
     query_id: str | None = None,
     extra_ids: tuple[str, ...] = (),
+    issuer_id: str | None = None,
 ) -> Check:
     """The ``revocation`` check against an OB 2.0 RevocationList.
 
+    ``list_url`` must be the one the issuer's own profile names (callers take it from there).
     ``query_id``, when given, is appended as ``assertionId`` (Blockcerts issuers answer per
     assertion). ``extra_ids`` are other identifiers of the same assertion (OB 2.0 ``uid``).
+    ``issuer_id`` is the issuer profile's id: a list that names an ``issuer`` on another origin
+    is not used. (Same origin is enough: issuing platforms serve one organisation's profiles
+    and lists from one host, and Blockcerts' own samples name a sibling profile there.)
     """
     if not list_url:
         return Check(CHECK_NAME, CheckStatus.SKIP, "the issuer publishes no revocation list")
@@ -346,6 +402,19 @@ def check_revocation_list(
     except BadInput as exc:
         return Check(CHECK_NAME, CheckStatus.FAIL, str(exc), inputs)
     inputs = (*inputs, ("revocation list fetched", as_of(fetched)))
+    list_issuer = _id_of(revocations.get("issuer"))
+    if (
+        list_issuer is not None
+        and issuer_id is not None
+        and _origin(list_issuer) != _origin(issuer_id)
+    ):
+        return Check(
+            CHECK_NAME,
+            CheckStatus.UNKNOWN,
+            f"revocation list {url} not used: it is issued by {list_issuer}, not by the "
+            f"credential's issuer {issuer_id}: it cannot say whether this credential is revoked",
+            inputs,
+        )
     revoked = revocations.get("revokedAssertions", [])
     if not isinstance(revoked, list):
         return Check(
@@ -368,6 +437,14 @@ def check_revocation_list(
         f"not revoked (revocation list {url}, {as_of(fetched)})",
         inputs,
     )
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme, host) of a URL, lower-cased; a non-URL id is its own origin."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return ("", url)
+    return (parts.scheme.lower(), parts.netloc.lower())
 
 
 def _revoked_ids(item: object) -> tuple[set[str], str | None]:
