@@ -47,6 +47,9 @@ _NETWORKS = {
     "polygon": {137: "mainnet", 80001: "mumbai"},
 }
 _MOCK_CHAINS = {"mocknet", "mockchain", "mock"}
+# Local test chains nobody else can look up (cert-issuer's bitcoinRegtest, ethereum dev nets):
+# a certificate anchored there is a test credential, exactly like one on the mock chain.
+_TEST_CHAIN_MARKERS = ("regtest", "mocknet", "mockchain")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,11 @@ class Anchor:
 
     @property
     def is_mock(self) -> bool:
-        return self.chain.lower() in _MOCK_CHAINS
+        chain = self.chain.lower()
+        network = (self.network or "").lower()
+        return chain in _MOCK_CHAINS or any(
+            marker in chain or marker in network for marker in _TEST_CHAIN_MARKERS
+        )
 
     def describe(self) -> str:
         where = f"{self.chain} {self.network}" if self.network else self.chain
