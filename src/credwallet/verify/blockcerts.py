@@ -492,9 +492,13 @@ def _check_v2_key(
         findings.add("issuer-key", CheckStatus.FAIL, str(exc))
         return
     listed: dict[str | None, Mapping[str, Any]] = {}
-    for entry in _list(profile.get("publicKey")) + _list(profile.get("publicKeys")):
-        if isinstance(entry, Mapping):  # v2: {"id": ...}; v2-alpha: {"publicKey": ...}
-            listed[_str(entry.get("id")) or _str(entry.get("publicKey"))] = entry
+    entries = _list(profile.get("publicKey")) + _list(profile.get("publicKeys"))
+    for entry in entries + _list(profile.get("issuerKeys")):
+        if isinstance(entry, Mapping):
+            # v2: {"id": ...}; v2-alpha: {"publicKey": ...}; v1 profiles: {"key": ..., "date"}
+            found = _str(entry.get("id")) or _str(entry.get("publicKey")) or _str(entry.get("key"))
+            listed[_key_form(found)] = entry
+    key = _key_form(key)
     if key is None or key not in listed:
         findings.add("issuer-key", CheckStatus.FAIL, f"the issuer profile does not list key {key}")
         return
@@ -516,6 +520,17 @@ def _check_v2_key(
         CheckStatus.UNKNOWN,
         f"{key} is listed by {issuer_id}; that it issued the transaction needs a block explorer",
     )
+
+
+def _key_form(key: str | None) -> str | None:
+    """A v2 key id in the form keys are compared in: Ethereum addresses (``0x...``, EIP-55
+    mixed case or not) compare case-insensitively; bitcoin addresses are case-sensitive."""
+    if key is None:
+        return None
+    prefix, _, value = key.rpartition(":")
+    if value.lower().startswith("0x"):
+        return f"{prefix}:{value.lower()}" if prefix else value.lower()
+    return key
 
 
 # --- format ------------------------------------------------------------------------------
