@@ -61,6 +61,16 @@ class TestExpectedErrors:
         assert "\\u001b" in result.stderr
 
 
+class TestDebug:
+    def test_debug_keeps_the_exit_code(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--debug adds the traceback but a not-found still exits 6, not 1."""
+        monkeypatch.setenv("CREDWALLET_DEBUG", "1")
+        result = CliRunner().invoke(_app_raising(NotFound("no credential 'x'")), ["boom"])
+        assert result.exit_code == ExitCode.NOT_FOUND
+        assert "Traceback" in result.stderr
+        assert result.stderr.rstrip().endswith("credwallet: error: no credential 'x'")
+
+
 class TestUnexpectedErrors:
     def test_bug_is_exit_1_without_traceback(self) -> None:
         """An unexpected exception is reported as a bug, exit 1, with no traceback."""

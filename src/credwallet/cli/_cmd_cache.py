@@ -43,7 +43,9 @@ def _with_cache(state: AppState, public: bool, action: Callable[[Any], Any]) -> 
 @cache_app.command("add")
 def add(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="The URL (or DID URL) the document answers for.")],
+    url: Annotated[
+        str, typer.Argument(help="The https URL the document answers for, or a did:web DID.")
+    ],
     file: Annotated[
         Path, typer.Argument(help="The document's bytes, as the server would send them.")
     ],
@@ -53,10 +55,14 @@ def add(
     from credwallet.net import Fetched
     from credwallet.wallet.sources import read_file_limited
 
-    if not url.startswith(("https://", "http://")):
+    if url.startswith("did:web:"):
         # did:web documents are cached under their https URL (did:web:example.org ->
         # https://example.org/.well-known/did.json): that is what a verification looks up.
-        raise UsageError(f"cache entries are keyed by https URL, not {url!r}")
+        from credwallet.verify.keys import did_web_url
+
+        url = did_web_url(url.split("#", 1)[0].split("?", 1)[0])
+    elif not url.startswith(("https://", "http://")):
+        raise UsageError(f"cache entries are keyed by https URL or did:web DID, not {url!r}")
     doc = Fetched(
         url=url, body=read_file_limited(file), fetched_at=datetime.now(UTC), from_cache=True
     )

@@ -38,36 +38,64 @@ def state_style(name: str) -> str:
     return _STATE_STYLE.get(name, "")
 
 
+# The list's columns, most important first: (header, minimum width, flexible). When the
+# terminal is too narrow for all of them, the last ones are dropped until the rest fit.
+_COLUMNS = (
+    ("ID", 8, False),
+    ("Name", 12, True),
+    ("State", 0, False),  # as wide as its longest label
+    ("Issuer", 10, True),
+    ("Expires", 10, False),
+    ("Issued", 10, False),
+)
+
+
+def _fit_columns(width: int, state_width: int) -> list[str]:
+    """The headers that fit ``width`` (borders and padding take 3 cells per column, plus 1)."""
+    chosen = [name for name, _, _ in _COLUMNS]
+    minimum = {name: (state_width if name == "State" else w) for name, w, _ in _COLUMNS}
+    while len(chosen) > 3 and sum(minimum[c] for c in chosen) + 3 * len(chosen) + 1 > width:
+        chosen.pop()
+    return chosen
+
+
 def _table(out: Output, items: list[Held]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    states = [held.state for held in items]
+    state_width = max((len(s.label) for s in states), default=5)
+    columns = _fit_columns(out.out.width, max(state_width, 5))
     table = Table(
-        title=f"{len(items)} credential{'s' if len(items) != 1 else ''}", title_justify="left"
+        title=f"{len(items)} credential{'s' if len(items) != 1 else ''}",
+        title_justify="left",
+        expand=False,
     )
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Name", overflow="fold", ratio=3)
-    table.add_column("Issuer", overflow="fold", ratio=2)
-    table.add_column("Issued", no_wrap=True)
-    table.add_column("Expires", no_wrap=True)
-    table.add_column("State", no_wrap=True)
+    flexible = {name: flex for name, _, flex in _COLUMNS}
+    for name in columns:
+        if flexible[name]:
+            table.add_column(name, overflow="fold", ratio=3 if name == "Name" else 2)
+        else:
+            table.add_column(name, no_wrap=True, overflow="ellipsis")
     firsts: dict[str, str] = {}
-    for held in items:
+    for held, state in zip(items, states, strict=True):
         cred = held.credential
+        label = state.label
         name = clean(cred.display_name)
         group = held.achievement_group
         if group is not None:  # an OB 2.0 badge and its OB 3.0 re-issue: one achievement
             first = firsts.setdefault(group, held.wallet_id)
             if first != held.wallet_id:
                 name = f"↳ {name} (same achievement as {first[:8]})"
-        table.add_row(
-            held.wallet_id[:8],
-            Text(name),
-            Text(clean(cred.issuer.name or abbreviate(cred.issuer.id or "-"))),
-            fmt_date(cred.issued or cred.valid_from),
-            fmt_date(cred.valid_until),
-            Text(held.state.label, style=state_style(held.state.name)),
-        )
+        cells: dict[str, Text | str] = {
+            "ID": held.wallet_id[:8],
+            "Name": Text(name),
+            "State": Text(label, style=state_style(state.name)),
+            "Issuer": Text(clean(cred.issuer.name or abbreviate(cred.issuer.id or "-"))),
+            "Expires": fmt_date(cred.valid_until),
+            "Issued": fmt_date(cred.issued or cred.valid_from),
+        }
+        table.add_row(*(cells[name] for name in columns))
     out.out.print(table)
 
 

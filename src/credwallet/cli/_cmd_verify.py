@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -76,15 +76,26 @@ def _render_report(out: Output, report: VerificationReport, *, label: str | None
     head.append(clean(state.label), style=state_style(state.name))
     head.append(f"  ({report.status}, {report.format})", style="dim")
     out.out.print(head)
-    for check in report.checks:
-        line = Text("  ")
+    out.out.print(check_lines(report.checks))
+
+
+def check_lines(checks: Any) -> Any:
+    """One line per check: the outcome, the name, then the detail wrapping in its own column."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for check in checks:
         style = _CHECK_STYLE.get(str(check.status), "")
         if not check.required and check.status is not CheckStatus.PASS:
             style = "yellow"  # advice (recipient, trust) never makes a credential invalid
-        line.append(f"{check.status!s:>7}", style=style)
-        line.append(f"  {check.name:<11}")
-        line.append(clean(check.detail))
-        out.out.print(line)
+        grid.add_row(
+            Text(f"  {check.status!s}", style=style), check.name, Text(clean(check.detail))
+        )
+    return grid
 
 
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -150,8 +161,10 @@ def verify(
 def _verify_stored(state: AppState, ids: list[str], when: datetime) -> list[VerificationReport]:
     from dataclasses import replace
 
-    with open_wallet(state) as wallet:
-        results = wallet.reverify(ids or None, offline=state.offline, now=when)
+    from credwallet.cli._progress import progress_for
+
+    with open_wallet(state) as wallet, progress_for(state.output(), "verifying") as progress:
+        results = wallet.reverify(ids or None, offline=state.offline, now=when, progress=progress)
     reports = [report for _, report in results]
     if ids:  # `source` is the id as the user gave it (a prefix stays a prefix)
         reports = [replace(r, source=given) for r, given in zip(reports, ids, strict=True)]
@@ -211,6 +224,10 @@ def _explain_report(out: Output, report: VerificationReport) -> None:
 def check(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", help="Warn about expiry within DAYS.")] = 30,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Also list conditions already reported by an earlier run."),
+    ] = False,
     offline: OfflineFlag = False,
     accept_rollback: Annotated[
         bool,
@@ -222,6 +239,9 @@ def check(
     json_flag: JsonFlag = False,
 ) -> None:
     """Health check for cron: re-verify all, report changes, expiring and unreachable."""
+    from credwallet.cli._progress import progress_for
+    from credwallet.wallet.health import assess
+
     state = state_of(ctx)
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
@@ -248,55 +268,66 @@ def check(
             f"unreadable {kind} record {rid}: {reason} (skipped by every view)"
             for rid, kind, reason in wallet.unreadable_records(now=when)
         ]
-        before = {h.wallet_id: h.status for h in wallet.credentials(now=when)}
-        results = wallet.reverify(None, offline=state.offline, now=when)
-    from credwallet.verify.state import credential_state
-
-    newly_invalid, expiring, unreachable = [], [], []
-    for held, report in results:
-        item = {
-            "id": held.wallet_id,
-            "name": held.credential.display_name,
-            "status": str(report.status),
-            **credential_state(report).to_json(),
-        }
-        if report.status is ReportStatus.INVALID and before.get(held.wallet_id) != "invalid":
-            newly_invalid.append(item | {"reason": _first_problem(report)})
-        until = held.credential.valid_until
-        if until is not None and when <= until <= when + timedelta(days=days):
-            expiring.append(item | {"expires": until.isoformat()})
-        if any(c.status is CheckStatus.UNKNOWN for c in report.checks):
-            unreachable.append(item | {"reason": _first_problem(report, CheckStatus.UNKNOWN)})
-    summary: dict[str, Any] = {
-        "checked": len(results),
-        "newly_invalid": newly_invalid,
-        "expiring": expiring,
-        "unreachable": unreachable,
-        "store_problems": problems,
-        "advice": advice,
-    }
+        with progress_for(out, "checking") as progress:
+            results = wallet.reverify(None, offline=state.offline, now=when, progress=progress)
+    health = assess(results, now=when, days=days, show_all=show_all)
+    summary: dict[str, Any] = health.to_json() | {"store_problems": problems, "advice": advice}
     if out.json_mode:
         out.data(summary)
     else:
-        out.message(f"{len(results)} credentials checked")
-        for label, items in (
-            ("newly invalid", newly_invalid),
-            ("expiring", expiring),
-            ("unreachable", unreachable),
-        ):
-            for item in items:
-                extra = item.get("reason", item.get("expires", ""))
-                out.message(
-                    f"{label}: {item['id'][:8]} {item['name']} [{item['state_label']}] {extra}"
-                )
+        _render_health(out, health)
         for line in advice:
             out.warn(line)
     # Exit codes for cron: only what changed since the last check alerts (an expired badge
-    # kept for the record must not fail every run): 3 newly invalid, 4 unreachable, 0 else.
-    if newly_invalid:
+    # kept for the record must not fail every run): 3 newly failed, 4 newly unreachable.
+    if health.newly_failed:
         raise typer.Exit(int(ExitCode.INVALID))
-    if unreachable:
+    if health.unreachable:
         raise typer.Exit(int(ExitCode.INDETERMINATE))
+
+
+def _render_health(out: Output, health: Any) -> None:
+    """The summary on stdout (it is the command's data), one block per kind of finding."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from credwallet.cli._cmd_show import state_style
+
+    counts = ", ".join(f"{n} {name}" for name, n in sorted(health.counts.items()))
+    plural = "s" if health.checked != 1 else ""
+    out.out.print(
+        Text(f"{health.checked} credential{plural} checked" + (f": {counts}" if counts else ""))
+    )
+    sections = (
+        ("Newly failed", health.newly_failed, "red"),
+        ("Newly unreachable (answered last time)", health.unreachable, "yellow"),
+        ("Cannot check", health.cannot_check, "dim"),
+        ("Expiring soon", health.expiring, "yellow"),
+    )
+    for title, items, style in sections:
+        if not items:
+            continue
+        table = Table(
+            title=title, title_justify="left", title_style=style, box=None, padding=(0, 1)
+        )
+        table.add_column("ID", no_wrap=True)
+        table.add_column("Name", ratio=2)
+        table.add_column("State", ratio=1)
+        table.add_column("Why", ratio=3)
+        for item in items:
+            why = item.reason
+            if item.expires is not None:
+                why = f"expires {item.expires.date().isoformat()}"
+            if not item.new:
+                why = f"{why} (reported before)"
+            table.add_row(
+                item.id[:8],
+                Text(clean(item.name)),
+                Text(clean(item.state.label), style=state_style(item.state.name)),
+                Text(clean(why)),
+            )
+        out.out.print()
+        out.out.print(table)
 
 
 def _report_problems(out: Output, problems: list[str]) -> None:
@@ -305,13 +336,6 @@ def _report_problems(out: Output, problems: list[str]) -> None:
         return
     for problem in problems:
         out.error(problem)
-
-
-def _first_problem(report: VerificationReport, status: CheckStatus = CheckStatus.FAIL) -> str:
-    for item in report.checks:
-        if item.status is status:
-            return f"{item.name}: {item.detail}"
-    return str(report.status)
 
 
 def register(app: typer.Typer) -> None:

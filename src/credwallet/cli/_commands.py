@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "_cmd_verify",
         "Health check for cron: re-verify all, report changes, expiring and unreachable.",
     ),
+    "status": (
+        "_cmd_status",
+        "Locked or unlocked (until when), credentials by state, cache ages, KDF and clock.",
+    ),
     "identity": ("_cmd_identity", "Your identities: recipient checks say which one a badge names."),
     "pathway": (
         "pathway",

@@ -30,6 +30,13 @@ def _print_error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+    sys.stderr.flush()
+
+
 def _is_sqlite_error(exc: BaseException) -> bool:
     # sqlite3 is looked up, not imported: a process that never opened the store cannot have
     # raised one, and `credwallet --help` should not pay for loading it.
@@ -45,7 +52,9 @@ class ErrorBoundary(TyperGroup):
             return super().invoke(ctx)
         except CredwalletError as exc:
             if _debug_requested(ctx):
-                raise
+                # The traceback, then the same exit code as without --debug: scripts that
+                # branch on 6 (not found) must not see 1 because someone is debugging.
+                _print_traceback()
             _print_error(exc.message)
             raise typer.Exit(int(exc.exit_code)) from None
         except BrokenPipeError:

@@ -44,11 +44,13 @@ def clean(value: object, *, multiline: bool = False) -> str:
 
 
 def abbreviate(text: str, *, keep: int = 28) -> str:
-    """A long identifier (a did:key, a URL) shortened in the middle for a table cell."""
+    """A long identifier (a did:key, a URL) shortened in the middle for a table cell: the
+    start says what kind of id it is, the end tells ids apart; ``...`` is plain ASCII so it
+    copies and greps as typed."""
     if len(text) <= keep:
         return text
-    head = keep * 2 // 3
-    return f"{text[:head]}…{text[-(keep - head - 1) :]}"
+    head = (keep - 3) * 2 // 3
+    return f"{text[:head]}...{text[-(keep - head - 3) :]}"
 
 
 # json.dumps escapes C0 controls but leaves C1 controls (U+009B is a CSI on some terminals),

@@ -113,25 +113,38 @@ def _table(out: Output, items: list[dict[str, Any]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from credwallet.cli._pathway_view import progress_bar
+    from credwallet.cli._pathway_view import bar_width, progress_bar
 
     table = Table(
         title=f"{len(items)} pathway{'s' if len(items) != 1 else ''}", title_justify="left"
     )
-    for column in ("ID", "Name", "Progress", "Next"):
-        table.add_column(column, overflow="fold")
+    # Ids stay whole (they are typed back); the next step is dropped first on a narrow terminal.
+    with_next = out.out.width >= 80
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Name", overflow="fold", ratio=2)
+    table.add_column("Progress", no_wrap=True)
+    if with_next:
+        table.add_column("Next", overflow="fold", ratio=3)
     for item in items:
         steps = item.get("next") or []
-        table.add_row(
+        cells = [
             Text(clean(item.get("id"))),
             Text(clean(item.get("name"))),
             progress_bar(
-                float(item.get("progress", 0.0)), float(item.get("progress_pending", 0.0))
+                float(item.get("progress", 0.0)),
+                float(item.get("progress_pending", 0.0)),
+                width=bar_width(out),
             ),
-            Text(clean(item["error"]), style="red")
-            if "error" in item
-            else Text(clean(steps[0]) if steps else ("complete" if item.get("complete") else "-")),
-        )
+        ]
+        if with_next:
+            cells.append(
+                Text(clean(item["error"]), style="red")
+                if "error" in item
+                else Text(
+                    clean(steps[0]) if steps else ("complete" if item.get("complete") else "-")
+                )
+            )
+        table.add_row(*cells)
     out.out.print(table)
 
 

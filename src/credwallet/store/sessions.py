@@ -49,6 +49,7 @@ __all__ = [
     "end_session",
     "open_session",
     "session_dir",
+    "session_expiry",
     "sweep_all",
 ]
 
@@ -275,6 +276,20 @@ def open_session(
     if len(key) != DATA_KEY_SIZE:
         raise SessionInvalid(INVALID)
     return SecretKey(key)
+
+
+def session_expiry(home: Path, token: str) -> int | None:
+    """When the token's session file says it expires (Unix s), without opening it; None if
+    there is no such file. For `credwallet status`: the expiry is in the clear by design."""
+    try:
+        session_id, _ = _parse_token(token)
+    except SessionInvalid:
+        return None
+    data = _read(session_dir(home) / session_id.hex())
+    if data is None:
+        return None
+    magic, expires, _owner_tag = _HEADER.unpack_from(data)
+    return int(expires) if magic == MAGIC else None
 
 
 def end_session(home: Path, keys: KeyRing, token: str) -> None:

@@ -845,13 +845,23 @@ class Wallet:
         return kind
 
     def reverify(
-        self, ids: Sequence[str] | None, *, offline: bool, now: datetime | None = None
+        self,
+        ids: Sequence[str] | None,
+        *,
+        offline: bool,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[tuple[Held, VerificationReport]]:
-        """Verify stored credentials again and store the fresh reports."""
+        """Verify stored credentials again and store the fresh reports.
+
+        ``progress(done, total)`` is called before each credential and once at the end.
+        """
         when = now or self._now()
         targets = [self.get(i, now=when) for i in ids] if ids else self.credentials(now=when)
         results = []
-        for held in targets:
+        for done, held in enumerate(targets):
+            if progress:
+                progress(done, len(targets))
             report = self.verify_credential(
                 held.credential, source=held.wallet_id, offline=offline, now=when
             )
@@ -860,6 +870,8 @@ class Wallet:
                 info = self._badge_info(held.credential, offline=offline, now=when)
             self._store_report(held.wallet_id, report, info)
             results.append((held, report))
+        if progress and targets:
+            progress(len(targets), len(targets))
         return results
 
     def _store_report(self, wallet_id: str, report: VerificationReport, info: Any) -> None:

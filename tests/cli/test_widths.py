@@ -1,0 +1,93 @@
+"""Every human view fits the terminal: no line longer than COLUMNS, the key content still there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import Run
+from rich.cells import cell_len
+
+from credwallet.cli._cmd_show import _fit_columns
+from credwallet.cli._output import abbreviate
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+WIDTHS = (60, 80, 120)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, dict[str, str]]:
+    """One wallet with the example badges and pathway, shared by every width."""
+    from cli_support import PASSPHRASE
+    from typer.testing import CliRunner
+
+    from credwallet.cli._app import app
+
+    home = tmp_path_factory.mktemp("widths") / "wallet"
+
+    def run(*args: str, env: dict[str, str] | None = None) -> object:
+        return CliRunner().invoke(
+            app,
+            ["--home", str(home), *args],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE, **(env or {})},
+        )
+
+    assert run("init").exit_code == 0  # type: ignore[attr-defined]
+    assert run("import", str(EXAMPLES), "--offline").exit_code == 0  # type: ignore[attr-defined]
+    added = run("pathway", "add", str(EXAMPLES / "pathways" / "data-analytics.toml"))
+    assert added.exit_code == 0, added.output  # type: ignore[attr-defined]
+    listing = json.loads(run("show", "--json").stdout)["credentials"]  # type: ignore[attr-defined]
+    ids = {c["name"]: c["id"] for c in listing}
+    return run, ids  # type: ignore[return-value]
+
+
+def _fits(text: str, width: int) -> None:
+    for line in text.splitlines():
+        assert cell_len(line) <= width, f"{cell_len(line)} > {width}: {line!r}"
+
+
+def _views(ids: dict[str, str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    expired = ids["Spreadsheet Modelling"]
+    valid = ids["SQL for Data Analysis"]
+    return [
+        (("show",), ("Spreadsheet", "expired", "Data Analytics Professional")),
+        (("show", expired), ("Spreadsheet Modelling", "expired on 2025-03-01", "validity")),
+        (("pathway", "show", "data-analytics"), ("Data Analytics Professional", "next:")),
+        (("pathway", "list"), ("data-analytics",)),
+        (("verify", valid, "--offline"), ("valid", "proof")),
+        (("verify", "--all", "--offline"), ("expired on 2025-03-01", "validity")),
+        (("explain", expired, "--offline"), ("expired on 2025-03-01", "checked at")),
+        (("check", "--offline"), ("credentials checked",)),
+        (("status",), ("Credentials", "KDF", "Clock")),
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_view_fits(filled: tuple[Run, dict[str, str]], width: int) -> None:
+    """At 60, 80 and 120 columns no line of any view is longer than the terminal."""
+    run, ids = filled
+    for args, wanted in _views(ids):
+        result = run(*args, env={"COLUMNS": str(width)})
+        assert result.exit_code in (0, 3), (args, result.output)
+        _fits(result.stdout, width)
+        _fits(result.stderr, width)
+        for text in wanted:
+            folded = " ".join(result.stdout.split())
+            assert text in folded, (args, width, result.stdout)
+
+
+def test_narrow_table_drops_low_priority_columns_first() -> None:
+    """Issued goes first, then Expires, then Issuer; ID, Name and State always stay."""
+    assert _fit_columns(200, 21) == ["ID", "Name", "State", "Issuer", "Expires", "Issued"]
+    assert _fit_columns(80, 21) == ["ID", "Name", "State", "Issuer", "Expires"]
+    assert _fit_columns(70, 21) == ["ID", "Name", "State", "Issuer"]
+    assert _fit_columns(30, 21) == ["ID", "Name", "State"]
+
+
+def test_long_ids_are_abbreviated_with_dots() -> None:
+    """A did:key in a table cell keeps its start and end, joined by an ASCII '...'."""
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    short = abbreviate(did)
+    assert len(short) == 28 and "..." in short
+    assert short.startswith("did:key:z6") and short.endswith(did[-8:])
