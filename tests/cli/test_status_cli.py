@@ -78,3 +78,26 @@ class TestCacheDidWeb:
         doc = tmp_path / "d.json"
         doc.write_text("{}")
         assert wallet("cache", "add", "did:key:z6Mk", str(doc)).exit_code == ExitCode.USAGE
+
+
+class TestSuggestRoundTrip:
+    def test_suggest_redirected_then_add(self, wallet: Run, tmp_path: Path) -> None:
+        """`pathway suggest > f.toml` then `pathway add f.toml` adds the suggested pathway."""
+        wallet("import", str(EXAMPLES), "--offline")
+        suggested = wallet("pathway", "suggest")
+        assert suggested.exit_code == 0, suggested.output
+        target = tmp_path / "f.toml"
+        target.write_text(suggested.stdout, "utf-8")
+        added = wallet("pathway", "add", str(target))
+        assert added.exit_code == 0, added.output
+        listed = json.loads(wallet("pathway", "list", "--json").stdout)
+        first = json.loads(wallet("pathway", "suggest", "--json").stdout)[0]["id"]
+        assert [p["id"] for p in listed] == [first]
+
+    def test_pick_chooses_one(self, wallet: Run) -> None:
+        """--pick ID prints that suggestion; an unknown id is not found."""
+        wallet("import", str(EXAMPLES), "--offline")
+        ids = [s["id"] for s in json.loads(wallet("pathway", "suggest", "--json").stdout)]
+        picked = wallet("pathway", "suggest", "--pick", ids[-1])
+        assert f'id = "{ids[-1]}"' in picked.stdout
+        assert wallet("pathway", "suggest", "--pick", "nope").exit_code == ExitCode.NOT_FOUND

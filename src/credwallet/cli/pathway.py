@@ -16,7 +16,7 @@ import typer
 from credwallet.cli._output import Output, clean
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
-from credwallet.errors import BadInput
+from credwallet.errors import BadInput, NotFound
 
 __all__ = ["app", "register"]
 
@@ -223,6 +223,9 @@ def suggest(
         Path | None,
         typer.Option("--dir", help="Write each suggestion to DIR/ID.toml instead of printing."),
     ] = None,
+    pick: Annotated[
+        str | None, typer.Option("--pick", help="Print only the suggestion with this id.")
+    ] = None,
     json_flag: JsonFlag = False,
 ) -> None:
     """Propose pathways from your credentials (shared frameworks, tags, an issuer's series)."""
@@ -234,6 +237,10 @@ def suggest(
     with open_wallet(state) as wallet:
         texts = suggest_pathways(to_held(wallet.credentials()))
     ids = [_suggestion_id(text) for text in texts]
+    if pick is not None:
+        if pick not in ids:
+            raise NotFound(f"no suggestion {pick!r}; the suggestions are: {', '.join(ids)}")
+        texts, ids = [texts[ids.index(pick)]], [pick]
     if directory is not None:
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -250,6 +257,14 @@ def suggest(
     if directory is not None:
         out.success(f"wrote {len(texts)} suggestion(s) to {directory}")
         return
+    if len(texts) > 1 and not sys.stdout.isatty():
+        # Redirected (`pathway suggest > f.toml`): one pathway per file, so that
+        # `pathway add f.toml` reads it; the others are named on stderr.
+        out.message(
+            f"wrote suggestion {ids[0]}; {len(ids) - 1} more ({', '.join(ids[1:])}): "
+            "use --pick ID, or --dir DIR for all"
+        )
+        texts = texts[:1]
     for text in texts:
         sys.stdout.write(text)
         sys.stdout.write("\n")
