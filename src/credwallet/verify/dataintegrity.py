@@ -287,6 +287,9 @@ def _verify_one(
 ) -> ProofOutcome:
     if not isinstance(proof, Mapping):
         return ProofOutcome(index, "?", None, CheckStatus.FAIL, "the proof is not a JSON object")
+    if not isinstance(proof.get("type"), str) or not proof.get("type"):
+        # Malformed, not merely unsupported: every proof must say what it is (VC Data Integrity).
+        return ProofOutcome(index, "?", None, CheckStatus.FAIL, "the proof has no type")
     suite_name = suite_of(proof) or "?"
     suite = SUITES.get(suite_name)
     if suite is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,10 @@ from credwallet.formats.jsonutil import loads_strict
 if TYPE_CHECKING:
     from credwallet.net import Fetched
 
+
+#: W3C DID Core syntax: did:<method-name>:<method-specific-id>; method names are [a-z0-9]+.
+_DID_ID_CHAR = r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})"
+_DID_SYNTAX: Final = re.compile(rf"did:[a-z0-9]+:(?:{_DID_ID_CHAR}*:)*{_DID_ID_CHAR}+")
 
 __all__ = [
     "DocumentFetcher",
@@ -432,6 +437,12 @@ def resolve_verification_method(vm_id: str, *, fetcher: DocumentFetcher | None) 
     if not isinstance(vm_id, str) or not vm_id or len(vm_id) > 4096:
         raise BadInput("verification method is not a string identifier")
     base, fragment = urldefrag(vm_id)
+    if base[:4].lower() == "did:":
+        did = base.split("/", 1)[0].split("?", 1)[0]
+        if not _DID_SYNTAX.fullmatch(did):
+            # Malformed (e.g. did:KEY:...: method names are lower case), so the proof fails;
+            # "could not resolve" is only for well-formed DIDs.
+            raise BadInput(f"{did[:80]!r} is not a valid DID (W3C DID syntax)")
     if base.startswith("did:key:"):
         return _did_key(base, vm_id)
     if base.startswith("did:jwk:"):
