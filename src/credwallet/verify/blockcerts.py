@@ -135,6 +135,14 @@ def _verify_document(
     *,
     credential_id: str | None,
 ) -> None:
+    if _is_v1(document):
+        # Blockcerts 1.x (``document.signature`` + ``receipt``): credwallet does not read that
+        # format, which says nothing about whether the certificate is genuine.
+        reason = "Blockcerts v1.x: version not supported by this version of credwallet"
+        findings.add("format", CheckStatus.UNKNOWN, reason)
+        for name in ("proof", "issuer-key", ANCHOR_CHECK, REVOCATION):
+            findings.add(name, CheckStatus.UNKNOWN, "not checked: version not supported")
+        return
     if "signature" in document and "proof" not in document:
         _verify_v2(document, options, findings)
         return
@@ -824,6 +832,16 @@ def _proof_kind(proof: Mapping[str, Any]) -> str | None:
     if kind == "EcdsaSecp256k1Signature2019":
         return "secp256k1"
     return None
+
+
+def _is_v1(document: Mapping[str, Any]) -> bool:
+    """Blockcerts 1.1/1.2: a ``receipt`` beside the certificate, or the v1 context."""
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    v1_context = any(
+        isinstance(c, str) and ("blockcerts/v1" in c or "/schema/1." in c) for c in contexts
+    )
+    return "proof" not in document and (v1_context or isinstance(document.get("receipt"), dict))
 
 
 def _is_presentation(document: Mapping[str, Any]) -> bool:
