@@ -103,22 +103,29 @@ def import_(
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
     export_passphrase = _export_passphrase(import_passphrase_file)
-    with open_wallet(state) as wallet:
+    from credwallet.cli._progress import progress_for
+
+    with open_wallet(state) as wallet, progress_for(out, "importing") as bar:
         progress = None
-        if not out.json_mode and out.err.is_terminal:
-            progress = _Spinner(out)
-        try:
-            summary = wallet.import_sources(
-                sources,
-                allow_invalid=allow_invalid,
-                offline=state.offline,
-                progress=progress,
-                export_passphrase=export_passphrase,
-                adopt_keys=adopt_keys,
-            )
-        finally:
-            if progress:
-                progress.stop()
+        if bar is not None:
+            from credwallet.wallet.sources import count_sources
+
+            total = count_sources(list(sources))
+            done = [0]
+
+            def progress(_name: str) -> None:
+                # A zip or a wallet backup holds more than one input: the total grows with it.
+                done[0] += 1
+                bar(done[0], max(total, done[0]))
+
+        summary = wallet.import_sources(
+            sources,
+            allow_invalid=allow_invalid,
+            offline=state.offline,
+            progress=progress,
+            export_passphrase=export_passphrase,
+            adopt_keys=adopt_keys,
+        )
     if out.json_mode:
         out.data(summary.to_json())
     else:
@@ -139,24 +146,6 @@ def _export_passphrase(path: Path | None) -> Callable[[], str] | None:
 
         return lambda: getpass.getpass("Passphrase of the encrypted export: ", stream=sys.stderr)
     return None
-
-
-class _Spinner:
-    """A live counter on stderr while many files are read and verified."""
-
-    def __init__(self, out: Output) -> None:
-        from rich.status import Status
-
-        self._count = 0
-        self._status = Status("importing...", console=out.err)
-        self._status.start()
-
-    def __call__(self, name: str) -> None:
-        self._count += 1
-        self._status.update(f"importing... {self._count} read ({clean(name)[-60:]})")
-
-    def stop(self) -> None:
-        self._status.stop()
 
 
 def register(app: typer.Typer) -> None:

@@ -105,6 +105,18 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield path
 
 
+def count_sources(names: list[str]) -> int:
+    """How many inputs :func:`expand_sources` will yield (folders walked, nothing read)."""
+    total = 0
+    for name in names:
+        path = Path(name)
+        if name != "-" and not name.startswith(("https://", "http://")) and path.is_dir():
+            total += sum(1 for _ in _walk(path))
+        else:
+            total += 1
+    return total
+
+
 def expand_sources(names: list[str]) -> Iterator[Source | SourceFailure | str]:
     """Yield a Source or SourceFailure per input file; a str item is a URL left to the caller."""
     for name in names:
