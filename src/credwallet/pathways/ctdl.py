@@ -229,9 +229,10 @@ class _Converter:
         return types[0] if types else ""
 
     def label(self, node: Mapping[str, Any]) -> str:
+        ctid = self.get(node, "ctid")
         return (
             self.text(self.get(node, "name"))
-            or self.get(node, "ctid")
+            or (ctid if isinstance(ctid, str) else None)  # a graph may hold any JSON value here
             or str(node.get("@id", "(unnamed)"))
         )
 
