@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -183,7 +184,44 @@ def test_sd_jwt_vc_is_shared_in_bundles_and_qr_codes(run: Run, tmp_path: Path) -
             checked = run("verify", str(shared), "--json")
             assert checked.exit_code == 0, checked.output
             assert "the issuer's status list says: valid" in checked.stdout
-        # a W3C presentation cannot hold an SD-JWT VC: said plainly
-        result = run("share", "presentation", wallet_id, "-o", str(tmp_path / "p.json"))
-        assert result.exit_code == 7
-        assert "not a W3C Verifiable Credential" in result.stderr
+        with zipfile.ZipFile(bundle) as archive:
+            vp = json.loads(archive.read("presentation.json"))
+        assert vp["verifiableCredential"][0]["id"].startswith("data:application/dc+sd-jwt,")
+
+
+@pytest.mark.parametrize("suite", ["eddsa-jcs-2022", "eddsa-rdfc-2022"])
+def test_sd_jwt_vc_travels_enveloped_in_a_signed_presentation(
+    run: Run, tmp_path: Path, suite: str
+) -> None:
+    """An SD-JWT VC goes in a VC 2.0 presentation as an EnvelopedVerifiableCredential; the
+    project's verifier unwraps it and checks it like the stored credential."""
+    with running_issuer(configs=_configs()) as issuer:
+        data = json.loads(run("receive", issuer.new_offer(["Learning"]), "--yes", "--json").stdout)
+        wallet_id = data["items"][0]["id"]
+        out = tmp_path / "p.json"
+        made = run(
+            "share", "presentation", wallet_id, "-o", str(out), "--suite", suite,
+            "--challenge", "c-1", "--domain", "verifier.example",
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
+        vp = json.loads(out.read_text())
+        assert vp["@context"] == ["https://www.w3.org/ns/credentials/v2"]
+        (entry,) = vp["verifiableCredential"]
+        assert entry["type"] == "EnvelopedVerifiableCredential"
+        assert entry["id"].startswith("data:application/dc+sd-jwt,ey")
+        assert entry["id"].endswith("~") and entry["id"].count("~") == 4  # 3 disclosures
+        checked = run(
+            "verify", str(out), "--json", "--challenge", "c-1", "--domain", "verifier.example"
+        )
+        assert checked.exit_code == 0, checked.output
+        reports = json.loads(checked.stdout)
+        text = json.dumps(reports)
+        assert "sd-jwt" in text and "the issuer's status list says: valid" in text
+        # a changed disclosure no longer matches any digest the issuer signed
+        token = entry["id"].split(",", 1)[1]
+        head, _first, *rest = token.split("~")
+        forged_value = disclosure("given_name", "Eve")[0]
+        entry["id"] = "data:application/dc+sd-jwt," + "~".join([head, forged_value, *rest])
+        out.write_text(json.dumps(vp))
+        forged = run("verify", str(out), "--json")
+        assert forged.exit_code == 3, forged.output

@@ -21,6 +21,7 @@ from credwallet.verify.engine import verify_presentation
 from credwallet.verify.enveloped import (
     MAX_ENVELOPED_CHARS,
     UnsupportedEnvelope,
+    enveloped_data,
     enveloped_jwt,
     is_enveloped,
 )
@@ -245,6 +246,19 @@ class TestEnvelopeReader:
         """An SD-JWT envelope raises UnsupportedEnvelope naming its media type."""
         with pytest.raises(UnsupportedEnvelope, match="vc\\+sd-jwt"):
             enveloped_jwt(self._entry("data:application/vc+sd-jwt,a.b.c~"))
+
+    def test_sd_jwt_vc_data_is_returned_by_the_general_reader(self) -> None:
+        """An application/dc+sd-jwt envelope gives its media type and the SD-JWT unchanged."""
+        entry = self._entry("data:application/dc+sd-jwt,a.b.c~d~e~")
+        assert enveloped_data(entry) == ("application/dc+sd-jwt", "a.b.c~d~e~")
+        with pytest.raises(UnsupportedEnvelope, match="dc\\+sd-jwt"):
+            enveloped_jwt(entry)  # the JWT-only reader does not take it
+
+    @pytest.mark.parametrize("data", ["a.b.c", "a.b.c~d", "a.b.c~~", "a.b.c~d%7E", "a.b~c~"])
+    def test_sd_jwt_without_the_trailing_tilde_or_with_escapes_is_refused(self, data: str) -> None:
+        """An SD-JWT envelope must hold a JWS, ~-separated disclosures and a final ~ or KB-JWT."""
+        with pytest.raises(BadInput, match="not an SD-JWT"):
+            enveloped_data(self._entry(f"data:application/dc+sd-jwt,{data}"))
 
     @settings(max_examples=200, deadline=None)
     @given(st.one_of(st.text(max_size=60), st.none(), st.integers()), st.sampled_from([V2, None]))

@@ -6,6 +6,10 @@
 * VC 1.1 credentials go in a 1.1 presentation (``https://www.w3.org/2018/credentials/v1`` plus the
   Data Integrity context that defines ``DataIntegrityProof``); a 1.1 VC-JWT is embedded as the
   JWS string, as the 1.1 data model shows.
+* An SD-JWT VC (IETF SD-JWT VC, not a W3C data model) goes in a 2.0 presentation as an
+  ``EnvelopedVerifiableCredential`` whose id is ``data:application/dc+sd-jwt,<the SD-JWT>``, as
+  issued, with every disclosure the wallet holds (the holder's proof over the presentation binds
+  it to the challenge; no key binding JWT is added).
 * One presentation holds one data-model version: both base contexts protect the same terms, so a
   1.1 credential inside a 2.0 presentation (or the reverse) fails JSON-LD processing.
 * Credentials are embedded unchanged (the decoded JSON, every proof kept), OB 2.0 assertions and
@@ -49,6 +53,7 @@ VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 VC_JWT_MEDIA_TYPE = "application/vc+jwt"
+SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"
 SCHEMA_NAME = "https://schema.org/name"
 SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 VcVersion = Literal["1.1", "2.0"]
@@ -63,6 +68,8 @@ def _first_context(document: JSONObject) -> object:
 
 def vc_version(credential: Credential) -> VcVersion:
     """Which VC data model the credential follows; :class:`BadInput` if it is no W3C VC."""
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        return "2.0"  # only VC 2.0 defines EnvelopedVerifiableCredential
     document = credential.document
     if credential.format is CredentialFormat.VC_JWT and isinstance(document.get("vc"), dict):
         document = document["vc"]  # a VC 1.1 JWT: the credential is the `vc` claim
@@ -79,6 +86,14 @@ def vc_version(credential: Credential) -> VcVersion:
 
 def embedded_form(credential: Credential, version: VcVersion) -> JSONObject | str:
     """The credential as it sits in ``verifiableCredential``: unchanged, or its JWS enveloped."""
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        if not credential.jws or version != "2.0":
+            raise BadInput(f"{credential.display_name!r} has lost its SD-JWT; re-import it")
+        return {
+            "@context": VC2_CONTEXT,
+            "id": f"data:{SD_JWT_MEDIA_TYPE},{credential.jws}",
+            "type": "EnvelopedVerifiableCredential",
+        }
     if credential.format is CredentialFormat.VC_JWT:
         if not credential.jws:
             raise BadInput(f"{credential.display_name!r} has lost its JWS; re-import it")

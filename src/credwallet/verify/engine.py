@@ -14,9 +14,10 @@ Checks, in the order a report lists them:
                 blocked issuer is a required failure)
 
 A presentation gets its own report (holder proof, challenge, domain) and one report per
-credential in it; an EnvelopedVerifiableCredential (a VC-JWT in a data: URL, see enveloped.py)
-is unwrapped and verified as a VC-JWT. A Blockcerts presentation (a MerkleProof2019 of its
-own) is verified by blockcerts.py, which also covers the credentials inside it.
+credential in it; an EnvelopedVerifiableCredential (a VC-JWT or an SD-JWT VC in a data: URL, see
+enveloped.py) is unwrapped and verified like the stand-alone credential. A Blockcerts
+presentation (a MerkleProof2019 of its own) is verified by blockcerts.py, which also covers the
+credentials inside it.
 
 A sub-step that raises a CredwalletError becomes a check (BadInput: fail; VerificationIncomplete:
 unknown), so a hostile or broken credential gives a report, never a traceback.
@@ -603,11 +604,18 @@ def _embedded_reports(
 
 
 def _unwrap_enveloped(entry: Mapping[str, object]) -> Credential:
-    """The VC-JWT inside an EnvelopedVerifiableCredential, parsed like a stand-alone one."""
+    """The VC-JWT or SD-JWT VC inside an EnvelopedVerifiableCredential, parsed as stand-alone."""
     from credwallet.formats import parse
 
-    token = enveloped.enveloped_jwt(entry)
+    media_type, token = enveloped.enveloped_data(entry)
     credential = parse(token.encode("ascii"))
+    if media_type == enveloped.SD_JWT_MEDIA_TYPE:
+        # The issued form is what the credential's issuer signed, disclosures included; a key
+        # binding JWT at the end (if the holder added one) is not part of it.
+        issued = token[: token.rindex("~") + 1]
+        if credential.format is not CredentialFormat.SD_JWT_VC or credential.jws != issued:
+            raise BadInput("the enveloped SD-JWT is not an SD-JWT VC")
+        return credential
     if credential.format is not CredentialFormat.VC_JWT or credential.jws != token:
         # The media type promises a credential secured by this very JWT; an OB 2.0 signed
         # assertion, or a presentation JWT wrapping some other credential, is not that.
