@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
+import pytest
 from oid4vci_issuer import running_issuer
 from vcapi_exchanger import running_exchanger
 
 from conftest import Run
+from credwallet.errors import BadInput
+from credwallet.exchange.offer import InvitationLink, RequestLink, classify
 
 
 def test_interaction_url_did_auth_and_credential(run: Run) -> None:
@@ -70,3 +74,85 @@ def test_only_is_refused_for_an_exchange(run: Run) -> None:
         result = run("receive", exchanger.interaction_url, "--yes", "--only", "x")
         assert result.exit_code == 2
         assert not any(r.startswith("POST") for r in exchanger.requests)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "https://lcw.app/request.html?",  # what DCC's workflow coordinator prints
+        "dccrequest://request?",  # the wallet's custom scheme (its developer screen's link)
+        "org.dcconsortium://request?",
+        "https://lcw.app/mobile/request?",  # the universal app link
+    ],
+)
+def test_dcc_legacy_request_link_in_every_form_the_wallet_reads(run: Run, prefix: str) -> None:
+    with running_exchanger() as exchanger:
+        challenge = exchanger.request_link().split("challenge=")[1].split("&")[0]
+        # vc_request_url unescaped, as the Learner Credential Wallet's own sample link has it
+        link = (
+            f"{prefix}issuer=https%3A%2F%2Fissuer.example.com"
+            f"&vc_request_url={exchanger.base}/request&challenge={challenge}&auth_type=bearer"
+        )
+        result = run("receive", link, "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["imported"] == 1
+        assert exchanger.requests == ["POST /request"]
+
+
+@pytest.mark.parametrize("prefix", ["https://lcw.app/request?", "dccrequest://request?"])
+def test_wallet_link_with_an_exchange_invitation_in_request(run: Run, prefix: str) -> None:
+    """`request=` holds a wallet message {credentialRequestOrigin, protocols}: no GET needed."""
+    with running_exchanger() as exchanger:
+        message = {
+            "credentialRequestOrigin": exchanger.base,
+            "protocols": {"vcapi": exchanger.base + "/exchanges/abc"},
+        }
+        link = prefix + urlencode({"request": json.dumps(message)})
+        result = run("receive", link, "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["protocol"] == "vc-api" and data["imported"] == 1
+        assert exchanger.holders == [run("whoami").stdout.strip()]
+        assert exchanger.requests == ["POST /exchanges/abc", "POST /exchanges/abc"]
+
+
+def test_request_link_that_is_not_bearer_is_refused_before_any_request(run: Run) -> None:
+    with running_exchanger() as exchanger:
+        link = exchanger.request_link().replace("auth_type=bearer", "auth_type=code")
+        result = run("receive", link, "--yes")
+        assert result.exit_code == 7
+        assert "only bearer" in result.stderr
+        assert exchanger.requests == []
+
+
+class TestWalletLinks:
+    def test_challenge_is_optional_in_a_legacy_link(self) -> None:
+        """The wallet signs over a random challenge when the link has none."""
+        link = classify("dccrequest://request?issuer=x&vc_request_url=https://i.example/r")
+        assert isinstance(link, RequestLink)
+        assert link.challenge is None and link.vc_request_url == "https://i.example/r"
+
+    def test_request_message_decoded_twice_like_the_wallet(self) -> None:
+        """A request= value escaped twice is still read (the wallet applies decodeURI again)."""
+        inner = urlencode({"request": '{"protocols":{"vcapi":"https://i.example/x"}}'})
+        link = classify("https://lcw.app/request?" + urlencode({"request": inner[8:]}))
+        assert isinstance(link, InvitationLink)
+        assert link.protocols == {"vcapi": "https://i.example/x"}
+
+    @pytest.mark.parametrize(
+        ("message", "phrase"),
+        [
+            ('{"verifiablePresentationRequest":{"query":[]}}', "present"),
+            ('{"protocols":{}}', "no protocol"),
+            ("[1]", "not a JSON object"),
+        ],
+    )
+    def test_request_messages_that_offer_nothing_to_receive(
+        self, message: str, phrase: str
+    ) -> None:
+        with pytest.raises(BadInput, match=phrase):
+            classify("https://lcw.app/request?" + urlencode({"request": message}))
+
+    def test_a_wallet_link_with_neither_form_is_refused(self) -> None:
+        with pytest.raises(BadInput, match="neither"):
+            classify("https://lcw.app/request.html?foo=1")

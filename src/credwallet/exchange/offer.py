@@ -18,6 +18,7 @@ __all__ = [
     "PRE_AUTHORIZED_GRANT",
     "CredentialOffer",
     "InteractionLink",
+    "InvitationLink",
     "OfferLink",
     "RequestLink",
     "TxCode",
@@ -28,6 +29,15 @@ __all__ = [
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 _OFFER_SCHEMES = ("openid-credential-offer://", "haip://", "haip-vci://")
+# The Learner Credential Wallet's deep-link prefixes (its app config: custom protocols
+# `dccrequest://`, `org.dcconsortium://`, `https://lcw.app/request`; universal app link
+# `https://lcw.app/mobile`). DCC issuers print `https://lcw.app/request.html?...`.
+_LCW_PREFIXES = (
+    "dccrequest://",
+    "org.dcconsortium://",
+    "https://lcw.app/request",
+    "https://lcw.app/mobile",
+)
 _MAX_IDS = 50
 
 
@@ -84,15 +94,28 @@ class InteractionLink:
 
 @dataclass(frozen=True, slots=True)
 class RequestLink:
-    """The DCC one-step link (``https://lcw.app/request…?vc_request_url=…&challenge=…``)."""
+    """The DCC one-step link (``https://lcw.app/request.html?issuer=…&vc_request_url=…``).
+
+    ``challenge`` is optional in the Learner Credential Wallet (it then signs over a random
+    one); ``auth_type`` must be ``bearer``, the only kind that wallet implements.
+    """
 
     issuer: str | None
     vc_request_url: str
-    challenge: str
+    challenge: str | None
     auth_type: str | None
 
 
-def classify(text: str) -> OfferLink | InteractionLink | RequestLink:
+@dataclass(frozen=True, slots=True)
+class InvitationLink:
+    """A wallet link carrying an exchange invitation in ``request=`` (VC-API wallet messages):
+    ``{"credentialRequestOrigin": …, "protocols": {"vcapi": URL, "OID4VCI": offer}}``."""
+
+    origin: str | None
+    protocols: dict[str, str]
+
+
+def classify(text: str) -> OfferLink | InteractionLink | RequestLink | InvitationLink:
     """What kind of link ``text`` is; :class:`BadInput` when it is none of them."""
     value = text.strip()
     if not value:
@@ -104,7 +127,9 @@ def classify(text: str) -> OfferLink | InteractionLink | RequestLink:
         return OfferLink(value)
     if lowered.startswith("interaction:"):
         return InteractionLink(value[len("interaction:") :])
-    if lowered.startswith("dccrequest://") or "vc_request_url=" in value:
+    if lowered.startswith(_LCW_PREFIXES):
+        return _wallet_link(value)
+    if "vc_request_url=" in value:
         return _request_link(value)
     parts = urlsplit(value)
     if parts.scheme in ("https", "http") and parts.netloc:
@@ -118,18 +143,72 @@ def classify(text: str) -> OfferLink | InteractionLink | RequestLink:
     )
 
 
+def _link_query(value: str) -> dict[str, list[str]]:
+    # As the Learner Credential Wallet reads them: everything after the first '?'.
+    return parse_qs(value.split("?", 1)[1] if "?" in value else "", keep_blank_values=True)
+
+
+def _wallet_link(value: str) -> RequestLink | InvitationLink:
+    """A Learner Credential Wallet deep link: ``request=`` (a wallet message) or the legacy
+    credential request (``issuer`` and ``vc_request_url``)."""
+    query = _link_query(value)
+    message = query.get("request")
+    if message:
+        return _invitation(message[0])
+    if "vc_request_url" in query and "issuer" in query:
+        return _request_link(value)
+    raise BadInput(
+        "this Learner Credential Wallet link carries neither a request= message nor "
+        "issuer and vc_request_url"
+    )
+
+
+def _invitation(text: str) -> InvitationLink:
+    from urllib.parse import unquote
+
+    data: Any = None
+    # The wallet decodes the parameter once more before parsing (decodeURI): do the same when
+    # the once-decoded text is not JSON yet.
+    for candidate in (text, unquote(text)):
+        try:
+            data = json.loads(candidate)
+            break
+        except ValueError:
+            continue
+    if not isinstance(data, dict):
+        raise BadInput("the link's request= is not a JSON object")
+    protocols = data.get("protocols")
+    if not isinstance(protocols, dict):
+        if "verifiablePresentationRequest" in data:
+            raise BadInput(
+                "this link asks you to present credentials, not to receive them "
+                "(a verifiablePresentationRequest)"
+            )
+        raise BadInput("the link's request= message has no protocols to receive by")
+    kept = {str(k): v for k, v in protocols.items() if isinstance(v, str) and v}
+    if not kept:
+        raise BadInput("the link's request= message names no protocol URL")
+    origin = data.get("credentialRequestOrigin")
+    return InvitationLink(origin if isinstance(origin, str) else None, kept)
+
+
 def _request_link(value: str) -> RequestLink:
-    query = parse_qs(urlsplit(value).query)
+    query = _link_query(value)
 
     def one(name: str) -> str | None:
         values = query.get(name)
-        return values[0] if values else None
+        return values[0] if values and values[0] else None
 
     url = one("vc_request_url")
-    challenge = one("challenge")
-    if not url or not challenge:
-        raise BadInput("the request link lacks vc_request_url or challenge")
-    return RequestLink(one("issuer"), url, challenge, one("auth_type"))
+    if not url:
+        raise BadInput("the request link lacks vc_request_url")
+    auth_type = one("auth_type")
+    if auth_type not in (None, "bearer"):
+        raise BadInput(
+            f"the request link asks for auth_type {auth_type[:40]!r}; only bearer links "
+            "(a DID Auth presentation over the link's challenge) can be answered"
+        )
+    return RequestLink(one("issuer"), url, one("challenge"), auth_type)
 
 
 def _query(uri: str) -> dict[str, list[str]]:

@@ -137,10 +137,15 @@ def _interact_service(request: dict[str, Any]) -> str | None:
 
 
 def run_request_link(
-    client: Client, vc_request_url: str, challenge: str, key: SigningKey
+    client: Client, vc_request_url: str, challenge: str | None, key: SigningKey
 ) -> Issued:
-    """The DCC one-step link: POST a DID Auth presentation over the link's challenge."""
-    presentation = did_auth(key, challenge=challenge, domain=None)
+    """The DCC one-step link: POST a DID Auth presentation over the link's challenge.
+
+    A link without a challenge gets a random one, as the Learner Credential Wallet does.
+    """
+    import uuid
+
+    presentation = did_auth(key, challenge=challenge or str(uuid.uuid4()), domain=None)
     reply = post_json(client, vc_request_url, presentation, what="credential request")
     if not reply.ok:
         raise IssuanceFailed(f"the issuer refused the credential request (HTTP {reply.status})")

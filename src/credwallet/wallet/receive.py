@@ -23,6 +23,7 @@ from credwallet.exchange import Issued, OfferedCredential, PendingIssuance
 from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.offer import (
     InteractionLink,
+    InvitationLink,
     OfferLink,
     RequestLink,
     TxCode,
@@ -129,16 +130,19 @@ def prepare_offer(
     if protocol is not None and protocol not in PROTOCOLS:
         raise UsageError(f"--protocol must be one of {', '.join(PROTOCOLS)}")
     link = classify(text)
-    if isinstance(link, InteractionLink):
+    if isinstance(link, InteractionLink | InvitationLink):
         from credwallet.exchange.vcapi import interaction_protocols
 
-        protocols = interaction_protocols(client, link.url)
+        if isinstance(link, InteractionLink):
+            protocols = interaction_protocols(client, link.url)
+        else:
+            protocols = link.protocols
         offer_uri = protocols.get("OID4VCI") or protocols.get("openid4vci")
         if protocols.get("vcapi") and (protocol != "openid4vci" or not offer_uri):
             return _vcapi_plan(protocols["vcapi"], client)
         if offer_uri:
             return _oid4vci_plan(OfferLink(offer_uri), client, open_browser)
-        raise BadInput("the interaction URL offers no protocol credwallet speaks (vcapi, OID4VCI)")
+        raise BadInput("the interaction offers no protocol credwallet speaks (vcapi, OID4VCI)")
     if isinstance(link, RequestLink):
         return _request_plan(link, client)
     if protocol == "vc-api":
