@@ -76,6 +76,43 @@ def verify_proof_jwt(token: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     return did, header, payload
 
 
+def _jcs(value: Any) -> bytes:
+    # RFC 8785 for the strings, lists and objects a key proof holds (no numbers).
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def verify_di_vp(presentation: Any) -> tuple[str, dict[str, Any]]:
+    """(holder did, proof) of a di_vp key proof signed eddsa-jcs-2022, or ValueError."""
+    if not isinstance(presentation, dict) or "VerifiablePresentation" not in presentation.get(
+        "type", []
+    ):
+        raise ValueError("not a presentation")
+    proof = presentation.get("proof")
+    if not isinstance(proof, dict) or proof.get("cryptosuite") != "eddsa-jcs-2022":
+        raise ValueError("cryptosuite")
+    if proof.get("type") != "DataIntegrityProof" or proof.get("proofPurpose") != "authentication":
+        raise ValueError("proof type or purpose")
+    holder = presentation.get("holder", "")
+    did, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
+    if did != holder or not did.startswith("did:key:z") or fragment != did[len("did:key:") :]:
+        raise ValueError("verificationMethod")
+    data = _b58decode(did[len("did:key:z") :])
+    if data[:2] != b"\xed\x01":
+        raise ValueError("not an Ed25519 did:key")
+    document = {k: v for k, v in presentation.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = document["@context"]
+    message = hashlib.sha256(_jcs(config)).digest() + hashlib.sha256(_jcs(document)).digest()
+    value = str(proof.get("proofValue", ""))
+    if not value.startswith("z"):
+        raise ValueError("proofValue")
+    try:
+        ed25519.Ed25519PublicKey.from_public_bytes(data[2:]).verify(_b58decode(value[1:]), message)
+    except InvalidSignature:
+        raise ValueError("signature") from None
+    return did, proof
+
+
 @dataclass
 class IssuerState:
     base: str = ""
@@ -109,6 +146,8 @@ class IssuerState:
     identifiers: dict[str, list[str]] = field(default_factory=dict)
     identifiers_used: list[str] = field(default_factory=list)
     display_name: str = "Test University"
+    par: bool = False  # requires pushed authorization requests (RFC 9126)
+    pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri -> request
 
     def new_offer(
         self,
@@ -264,6 +303,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             }
             if self.st.attestation_only:
                 meta["token_endpoint_auth_methods_supported"] = ["attest_jwt_client_auth"]
+            if self.st.par:
+                meta["pushed_authorization_request_endpoint"] = self.st.base + "/par"
+                meta["require_pushed_authorization_requests"] = True
             self._send(200, meta)
         elif self.path == "/.well-known/jwt-vc-issuer":
             jwk = {**self.st.sd_key.jwk, "kid": "k1"}
@@ -317,6 +359,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         raw = self._body()
         if self.path == "/token":
             self._token(parse_qs(raw.decode()))
+        elif self.path == "/par":
+            self._par({k: v[0] for k, v in parse_qs(raw.decode()).items()})
         elif self.path == "/nonce":
             nonce = secrets.token_urlsafe(12)
             expiry = time.time() + 300
@@ -338,8 +382,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": "not_found"})
 
-    def _authorize(self, query: dict[str, list[str]]) -> None:
-        one = {k: v[0] for k, v in query.items()}
+    def _auth_request_problem(self, one: dict[str, str]) -> str | None:
         redirect = one.get("redirect_uri", "")
         if (
             one.get("response_type") != "code"
@@ -349,12 +392,35 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             or one.get("issuer_state") not in self.st.issuer_states
             or not one.get("state")
         ):
-            self._error(400, "invalid_request")
-            return
+            return "invalid_request"
         details = json.loads(one.get("authorization_details", "[]"))
         if not details or any(d.get("type") != "openid_credential" for d in details):
-            self._error(400, "invalid_authorization_details")
+            return "invalid_authorization_details"
+        return None
+
+    def _par(self, form: dict[str, str]) -> None:
+        problem = self._auth_request_problem(form)
+        if problem:
+            self._error(400, problem)
             return
+        request_uri = "urn:ietf:params:oauth:request_uri:" + secrets.token_urlsafe(16)
+        self.st.pushed[request_uri] = form
+        self._send(201, {"request_uri": request_uri, "expires_in": 60})
+
+    def _authorize(self, query: dict[str, list[str]]) -> None:
+        one = {k: v[0] for k, v in query.items()}
+        if self.st.par:
+            # Only a pushed request is accepted, by its single-use reference and client_id.
+            pushed = self.st.pushed.pop(one.get("request_uri", ""), None)
+            if pushed is None or pushed.get("client_id") != one.get("client_id") or len(one) != 2:
+                self._error(400, "invalid_request", "pushed authorization request required")
+                return
+            one = pushed
+        problem = self._auth_request_problem(one)
+        if problem:
+            self._error(400, problem)
+            return
+        redirect = one["redirect_uri"]
         self.st.issuer_states.discard(one["issuer_state"])
         if self.st.deny_authorization:
             target = f"{redirect}?error=access_denied&state={quote(one['state'])}"
@@ -414,6 +480,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if "proof" in body or not isinstance(body.get("proofs"), dict):
             self._error(400, "invalid_credential_request", "use proofs (OpenID4VCI 1.0)")
             return None
+        if "di_vp" in body["proofs"]:
+            return self._check_di_vp(body["proofs"]["di_vp"])
         jwts = body["proofs"].get("jwt")
         if not isinstance(jwts, list) or len(jwts) != 1:
             self._error(400, "invalid_proof", "one jwt proof expected")
@@ -432,6 +500,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._error(400, "invalid_proof", "iat")
             return None
         expiry = self.st.nonces.pop(str(payload.get("nonce")), None)
+        if expiry is None or expiry < time.time():
+            self._error(400, "invalid_nonce", "nonce unknown, used or expired")
+            return None
+        return did
+
+    def _check_di_vp(self, proofs: Any) -> str | None:
+        if not isinstance(proofs, list) or len(proofs) != 1:
+            self._error(400, "invalid_proof", "one di_vp proof expected")
+            return None
+        try:
+            did, proof = verify_di_vp(proofs[0])
+        except (ValueError, KeyError, TypeError) as exc:
+            self._error(400, "invalid_proof", f"bad di_vp proof: {exc}")
+            return None
+        self.st.proofs_seen.append({"di_vp": proofs[0]})
+        if proof.get("domain") != self.st.base:
+            self._error(400, "invalid_proof", "domain must be the credential issuer")
+            return None
+        expiry = self.st.nonces.pop(str(proof.get("challenge")), None)
         if expiry is None or expiry < time.time():
             self._error(400, "invalid_nonce", "nonce unknown, used or expired")
             return None
@@ -456,13 +543,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if config_id not in self.st.configs:
             self._error(400, "unknown_credential_configuration")
             return
-        algs = self.st.configs[config_id]["proof_types_supported"]["jwt"][
-            "proof_signing_alg_values_supported"
-        ]
+        accepted = self.st.configs[config_id]["proof_types_supported"]
         holder = self._check_proof(body)
         if holder is None:
             return
-        if self.st.proofs_seen[-1]["header"]["alg"] not in algs:
+        seen = self.st.proofs_seen[-1]
+        kind = "di_vp" if "di_vp" in seen else "jwt"
+        if kind not in accepted:
+            self._error(400, "invalid_proof", f"{kind} proofs not accepted")
+            return
+        algs = accepted[kind]["proof_signing_alg_values_supported"]
+        used = seen["di_vp"]["proof"]["cryptosuite"] if kind == "di_vp" else seen["header"]["alg"]
+        if used not in algs:
             self._error(400, "invalid_proof", "alg not accepted")
             return
         if self.st.huge:

@@ -270,10 +270,55 @@ def test_ldp_vc_arrives_as_a_json_object(run: Run) -> None:
 
 def test_unknown_formats_are_refused_before_anything_is_sent(run: Run) -> None:
     config = {**jwt_config("A driving licence"), "format": "mso_mdoc"}
-    with running_issuer(configs={"mDL": config}) as issuer:
-        result = run("receive", issuer.new_offer(["mDL"]), "--yes")
+    configs = {"mDL": config, "UniversityDegree": jwt_config("Bachelor")}
+    with running_issuer(configs=configs) as issuer:
+        result = run("receive", issuer.new_offer(["mDL", "UniversityDegree"]), "--yes")
         assert result.exit_code == 7
-        assert "mso_mdoc" in result.stderr
+        assert "ISO mdoc (mso_mdoc), a format credwallet does not support" in result.stderr
+        assert "--only UniversityDegree" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+        rest = run("receive", issuer.new_offer(["mDL", "UniversityDegree"]), "--yes", "--only",
+                   "UniversityDegree")  # fmt: skip
+        assert rest.exit_code == 0, rest.output
+
+
+def _di_vp_only(suites: list[str]) -> dict:
+    config = jwt_config("Bachelor of Science")
+    config["proof_types_supported"] = {"di_vp": {"proof_signing_alg_values_supported": suites}}
+    return {"UniversityDegree": config}
+
+
+def test_di_vp_key_proof_when_the_issuer_takes_only_those(run: Run) -> None:
+    """The issuer checks the presentation itself (eddsa-jcs-2022, its own JCS and Ed25519)."""
+    with running_issuer(configs=_di_vp_only(["ecdsa-rdfc-2019", "eddsa-jcs-2022"])) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1 and data["items"][0]["flags"] == []
+        proof = issuer.proofs_seen[0]["di_vp"]["proof"]
+        assert proof["domain"] == issuer.base and proof["proofPurpose"] == "authentication"
+        assert issuer.proofs_seen[0]["di_vp"]["holder"] == run("whoami").stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("proof_types", "code", "phrase"),
+    [
+        ({"attestation": {"proof_signing_alg_values_supported": ["ES256"]}}, 1, "certified"),
+        ({"cwt": {"proof_signing_alg_values_supported": ["ES256"]}}, 7, "only as cwt"),
+        (
+            {"di_vp": {"proof_signing_alg_values_supported": ["ecdsa-rdfc-2019"]}},
+            7,
+            "di_vp key proofs only with ecdsa-rdfc-2019",
+        ),
+    ],
+)
+def test_key_proofs_credwallet_cannot_make_are_said_plainly(
+    run: Run, proof_types: dict, code: int, phrase: str
+) -> None:
+    config = {**jwt_config("Bachelor"), "proof_types_supported": proof_types}
+    with running_issuer(configs={"UniversityDegree": config}) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == code, result.output
+        assert phrase in result.stderr
         assert not any(r.startswith("POST") for r in issuer.requests)
 
 
@@ -339,6 +384,24 @@ def test_authorization_code_flow_with_pkce_and_a_loopback_redirect(
         assert "code_challenge_method=S256" in opened[0]
         # not anonymous: the key proof names the client
         assert issuer.proofs_seen[0]["payload"]["iss"] == "credwallet"
+
+
+def test_pushed_authorization_request_when_the_server_requires_it(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RFC 9126: the request is POSTed first; the browser carries client_id and request_uri."""
+    from urllib.parse import parse_qs, urlsplit
+
+    opened = _browser(monkeypatch)
+    with running_issuer(par=True) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"], auth_code=True))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        query = parse_qs(urlsplit(opened[0]).query)
+        assert set(query) == {"client_id", "request_uri"}
+        assert query["request_uri"][0].startswith("urn:ietf:params:oauth:request_uri:")
+        assert issuer.requests.index("POST /par") < issuer.requests.index("POST /token")
+        assert issuer.pushed == {}  # the reference was used once
 
 
 def test_authorization_refused_in_the_browser(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""The holder's keys as OpenID4VCI sees them, and the key proof JWT (section 8.2.1.1).
+"""The holder's keys as OpenID4VCI sees them, and the key proofs: the JWT of section 8.2.1.1
+and the Data Integrity presentation (``di_vp``) of appendix F.2.
 
 The wallet's holder key is Ed25519. An issuer that does not accept EdDSA key proofs gets a
 P-256 key derived from the same seed (HKDF, a fixed label), so the wallet needs no second
@@ -16,7 +17,7 @@ from credwallet import _crypto
 from credwallet.errors import BadInput
 from credwallet.verify.keys import SigningKey, b64url_encode
 
-__all__ = ["HolderKeys", "key_proof"]
+__all__ = ["HolderKeys", "di_vp_proof", "key_proof"]
 
 PROOF_TYP = "openid4vci-proof+jwt"
 _P256_LABEL = b"credwallet holder P-256 key v1"
@@ -79,3 +80,29 @@ def key_proof(
         for part in (header, payload)
     )
     return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+
+
+def di_vp_proof(
+    key: SigningKey,
+    *,
+    audience: str,
+    nonce: str | None,
+    suite: str = "eddsa-rdfc-2022",
+    now: float | None = None,
+) -> dict[str, object]:
+    """A ``di_vp`` key proof: a VC 2.0 presentation holding no credential, signed by the
+    holder's Ed25519 did:key with purpose ``authentication``, ``domain`` the credential issuer
+    and ``challenge`` the issuer's nonce (when it gave one)."""
+    from datetime import UTC, datetime
+
+    from credwallet.share.presentation import VC2_CONTEXT, sign_presentation
+
+    unsigned: dict[str, object] = {
+        "@context": [VC2_CONTEXT],
+        "type": ["VerifiablePresentation"],
+        "holder": key.did_key,
+    }
+    created = datetime.fromtimestamp(now if now is not None else time.time(), tz=UTC)
+    return sign_presentation(
+        unsigned, key=key, suite=suite, challenge=nonce, domain=audience, created=created
+    )

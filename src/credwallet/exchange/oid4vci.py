@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from credwallet.errors import BadInput, UsageError
 from credwallet.exchange._http import Client, JsonReply, get_json, post_form, post_json
-from credwallet.exchange.holder import HolderKeys, key_proof
+from credwallet.exchange.holder import HolderKeys, di_vp_proof, key_proof
 from credwallet.exchange.model import (
     CertifiedWalletRequired,
     IssuanceFailed,
@@ -83,6 +83,7 @@ class IssuerMetadata:
     configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     token_auth_methods: tuple[str, ...] = ()
     authorization_endpoint: str | None = None
+    par_endpoint: str | None = None
     par_required: bool = False
 
     def offered(self, ids: Sequence[str]) -> list[OfferedCredential]:
@@ -142,6 +143,7 @@ def discover(client: Client, offer: CredentialOffer) -> IssuerMetadata:
         logo=_str(logo.get("uri")) if isinstance(logo, dict) else None,
         configurations={k: v for k, v in configs.items() if isinstance(v, dict)},
         authorization_endpoint=_endpoint(as_meta, "authorization_endpoint"),
+        par_endpoint=_endpoint(as_meta, "pushed_authorization_request_endpoint"),
         par_required=as_meta.get("require_pushed_authorization_requests") is True,
         token_auth_methods=tuple(m for m in methods if isinstance(m, str))
         if isinstance(methods, list)
@@ -169,18 +171,57 @@ def _authorization_server(client: Client, server: str) -> dict[str, Any]:
     return data
 
 
+PROOF_TYPES = ("jwt", "di_vp")
+# Data Integrity suites credwallet signs a di_vp key proof with (the holder's Ed25519 key).
+DI_VP_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+
+
+def _proof_type(config_id: str, config: dict[str, Any]) -> str:
+    """The key proof type to send: ``jwt`` when accepted, else ``di_vp``; else a clear refusal.
+
+    No ``proof_types_supported`` means the issuer takes none (or does not say): ``jwt``.
+    """
+    proofs = config.get("proof_types_supported")
+    if not isinstance(proofs, dict) or not proofs:
+        return "jwt"
+    usable = [t for t in PROOF_TYPES if isinstance(proofs.get(t), dict)]
+    if not usable:
+        if "attestation" in proofs:
+            raise CertifiedWalletRequired(f"{config_id} takes only attested key proofs")
+        kinds = ", ".join(sorted(str(k) for k in proofs)[:5])
+        raise BadInput(
+            f"{config_id} takes key proofs only as {kinds}; credwallet sends jwt or di_vp proofs"
+        )
+    for kind in usable:
+        if proofs[kind].get("key_attestations_required") is not None:
+            raise CertifiedWalletRequired(f"{config_id} requires key attestations")
+    if "jwt" in usable:
+        return "jwt"
+    suites = proofs["di_vp"].get("proof_signing_alg_values_supported")
+    if isinstance(suites, list) and suites and not set(suites) & set(DI_VP_SUITES):
+        shown = ", ".join(str(a) for a in suites[:5])
+        raise BadInput(
+            f"{config_id} takes di_vp key proofs only with {shown}; credwallet signs them with "
+            + " or ".join(DI_VP_SUITES)
+        )
+    return "di_vp"
+
+
+def _di_vp_suite(config: dict[str, Any]) -> str:
+    suites = config["proof_types_supported"]["di_vp"].get("proof_signing_alg_values_supported")
+    if isinstance(suites, list):
+        for suite in DI_VP_SUITES:
+            if suite in suites:
+                return suite
+    return DI_VP_SUITES[0]
+
+
 def _check_not_certified_only(meta: IssuerMetadata, config_ids: Sequence[str]) -> None:
     methods = set(meta.token_auth_methods)
     if methods and methods <= {"attest_jwt_client_auth"}:
         raise CertifiedWalletRequired("the token endpoint requires wallet attestation")
     for config_id in config_ids:
-        proofs = meta.configurations[config_id].get("proof_types_supported")
-        if isinstance(proofs, dict) and proofs:
-            jwt = proofs.get("jwt")
-            if not isinstance(jwt, dict):
-                raise CertifiedWalletRequired(f"{config_id} takes only attested key proofs")
-            if jwt.get("key_attestations_required") is not None:
-                raise CertifiedWalletRequired(f"{config_id} requires key attestations")
+        _proof_type(config_id, meta.configurations[config_id])
 
 
 def _issuer_error(reply: JsonReply, step: str) -> IssuanceFailed:
@@ -280,24 +321,17 @@ class _Session:
 
     def request(self, config_id: str, identifier: str | None) -> tuple[JsonReply, str | None]:
         config = self.meta.configurations[config_id]
-        key = self.holder.for_algorithms(_proof_algorithms(config))
+        kind = _proof_type(config_id, config)
         payload: dict[str, Any]
         reply: JsonReply | None = None
         for _attempt in range(2):
             nonce = _fresh_nonce(self.client, self.meta, self.c_nonce)
-            proof = key_proof(
-                key,
-                audience=self.meta.credential_issuer,
-                nonce=nonce,
-                client_id=self.client_id,
-                now=self.now() if self.now else None,
-            )
             payload = (
                 {"credential_identifier": identifier}
                 if identifier
                 else {"credential_configuration_id": config_id}
             )
-            payload["proofs"] = {"jwt": [proof]}
+            payload["proofs"] = {kind: [self._proof(kind, config, nonce)]}
             reply = post_json(
                 self.client,
                 self.meta.credential_endpoint,
@@ -312,6 +346,24 @@ class _Session:
             self.c_nonce = fresh if isinstance(fresh, str) else self.c_nonce
         assert reply is not None
         return reply, str(config.get("format"))
+
+    def _proof(self, kind: str, config: dict[str, Any], nonce: str | None) -> Any:
+        if kind == "di_vp":
+            return di_vp_proof(
+                self.holder.ed25519,
+                audience=self.meta.credential_issuer,
+                nonce=nonce,
+                suite=_di_vp_suite(config),
+                now=self.now() if self.now else None,
+            )
+        key = self.holder.for_algorithms(_proof_algorithms(config))
+        return key_proof(
+            key,
+            audience=self.meta.credential_issuer,
+            nonce=nonce,
+            client_id=self.client_id,
+            now=self.now() if self.now else None,
+        )
 
 
 def _identifiers(token_body: dict[str, Any]) -> dict[str, list[str]]:
@@ -337,7 +389,16 @@ def _wanted(offer: CredentialOffer, meta: IssuerMetadata, only: Sequence[str]) -
     for config_id in wanted:
         fmt = meta.configurations.get(config_id, {}).get("format")
         if fmt not in FORMATS:
-            raise BadInput(f"{config_id} is offered as {fmt!r}, a format credwallet cannot keep")
+            others = [
+                c
+                for c in offer.configuration_ids
+                if meta.configurations.get(c, {}).get("format") in FORMATS
+            ]
+            hint = f" (take the others with --only {' --only '.join(others)})" if others else ""
+            what = "ISO mdoc (mso_mdoc)" if fmt == "mso_mdoc" else repr(fmt)
+            raise BadInput(
+                f"{config_id} is offered as {what}, a format credwallet does not support{hint}"
+            )
     _check_not_certified_only(meta, wanted)
     return wanted
 
@@ -410,7 +471,8 @@ def redeem_authorization_code(
     timeout: float = 300.0,
     now: Callable[[], float] | None = None,
 ) -> Issued:
-    """Authorization code flow with PKCE (S256) and a loopback redirect (RFC 8252)."""
+    """Authorization code flow with PKCE (S256) and a loopback redirect (RFC 8252); the
+    request is pushed first (RFC 9126 PAR) when the server has a PAR endpoint."""
     import base64
     import hashlib
     import secrets
@@ -421,8 +483,11 @@ def redeem_authorization_code(
     wanted = _wanted(offer, meta, only)
     if meta.authorization_endpoint is None:
         raise BadInput("the authorization server publishes no authorization_endpoint")
-    if meta.par_required:
-        raise UsageError("this issuer requires pushed authorization requests (not supported yet)")
+    if meta.par_required and meta.par_endpoint is None:
+        raise BadInput(
+            "the authorization server requires pushed authorization requests but publishes no "
+            "pushed_authorization_request_endpoint"
+        )
     verifier = secrets.token_urlsafe(48)
     challenge = (
         base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
@@ -442,6 +507,10 @@ def redeem_authorization_code(
         }
         if offer.issuer_state is not None:
             query["issuer_state"] = offer.issuer_state
+        if meta.par_endpoint is not None:
+            # RFC 9126: the request goes to the server directly; the browser carries only a
+            # reference to it (and the client_id), so nothing of it can be altered on the way.
+            query = {"client_id": client_id, "request_uri": _push(client, meta, query)}
         separator = "&" if "?" in meta.authorization_endpoint else "?"
         open_browser(meta.authorization_endpoint + separator + urlencode(query))
         callback = listener.wait(timeout)
@@ -459,6 +528,18 @@ def redeem_authorization_code(
         raise _issuer_error(reply, "token request")
     _check_bearer(reply)
     return _issue(client, meta, reply, holder, wanted, client_id=client_id, now=now)
+
+
+def _push(client: Client, meta: IssuerMetadata, fields: dict[str, str]) -> str:
+    """POST the authorization request to the PAR endpoint; the ``request_uri`` it answers."""
+    assert meta.par_endpoint is not None
+    reply = post_form(client, meta.par_endpoint, fields, what="pushed authorization request")
+    if not reply.ok:
+        raise _issuer_error(reply, "pushed authorization request")
+    request_uri = reply.body.get("request_uri")
+    if not isinstance(request_uri, str) or not request_uri or len(request_uri) > 2048:
+        raise BadInput("the pushed authorization request was answered without a request_uri")
+    return request_uri
 
 
 def _pending(
