@@ -225,3 +225,37 @@ def test_sd_jwt_vc_travels_enveloped_in_a_signed_presentation(
         out.write_text(json.dumps(vp))
         forged = run("verify", str(out), "--json")
         assert forged.exit_code == 3, forged.output
+
+
+def test_issuer_name_comes_from_the_issuers_metadata(run: Run, tmp_path: Path) -> None:
+    """The token names its issuer by URL only; the issuer's OpenID4VCI metadata `display`
+    gives the name shown, in résumés too (never "Unknown issuer")."""
+    with running_issuer(configs=_configs()) as issuer:
+        data = json.loads(run("receive", issuer.new_offer(["Learning"]), "--yes", "--json").stdout)
+        wallet_id = data["items"][0]["id"]
+        shown = json.loads(run("show", wallet_id, "--json").stdout)
+        assert shown["issuer"]["name"] == "Test University"  # the English display entry
+        resume = run("share", "resume", wallet_id, "--format", "markdown")
+        assert resume.exit_code == 0, resume.output
+        assert "Test University" in resume.stdout and "Unknown issuer" not in resume.stdout
+        # an imported .sd-jwt file gets it too
+        token = make_sd_jwt_vc(
+            issuer=issuer.base, key=issuer.sd_key, holder_jwk=None, claims={"name": "Course"}
+        )
+        (tmp_path / "course.sd-jwt").write_text(token)
+        imported = json.loads(run("import", str(tmp_path / "course.sd-jwt"), "--json").stdout)
+        again = json.loads(run("show", imported["items"][0]["id"], "--json").stdout)
+        assert again["issuer"]["name"] == "Test University"
+
+
+def test_metadata_of_another_issuer_names_nobody(run: Run, tmp_path: Path) -> None:
+    with running_issuer(configs=_configs()) as issuer:
+        real = issuer.metadata
+        issuer.metadata = lambda: {**real(), "credential_issuer": "https://other.example"}  # type: ignore[method-assign]
+        token = make_sd_jwt_vc(
+            issuer=issuer.base, key=issuer.sd_key, holder_jwk=None, claims={"name": "Course"}
+        )
+        (tmp_path / "course.sd-jwt").write_text(token)
+        imported = json.loads(run("import", str(tmp_path / "course.sd-jwt"), "--json").stdout)
+        shown = json.loads(run("show", imported["items"][0]["id"], "--json").stdout)
+        assert shown["issuer"]["name"] is None

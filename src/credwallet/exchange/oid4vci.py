@@ -32,6 +32,7 @@ __all__ = [
     "FORMATS",
     "IssuerMetadata",
     "discover",
+    "issuer_display",
     "notify",
     "poll_deferred",
     "redeem_authorization_code",
@@ -66,6 +67,13 @@ def _display(entries: Any, locale: str | None = None) -> dict[str, Any]:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def issuer_display(metadata: Any) -> tuple[str | None, str | None]:
+    """(display name, logo URI) of Credential Issuer Metadata's ``display``, English first."""
+    display = _display(metadata.get("display")) if isinstance(metadata, dict) else {}
+    logo = display.get("logo")
+    return _str(display.get("name")), _str(logo.get("uri")) if isinstance(logo, dict) else None
 
 
 @dataclass
@@ -129,8 +137,7 @@ def discover(client: Client, offer: CredentialOffer) -> IssuerMetadata:
     if server is not None and isinstance(servers, list) and server not in servers:
         raise BadInput("the offer names an authorization server the issuer does not list")
     as_meta = _authorization_server(client, server or issuer)
-    display = _display(data.get("display"))
-    logo = display.get("logo")
+    display_name, logo = issuer_display(data)
     methods = as_meta.get("token_endpoint_auth_methods_supported")
     return IssuerMetadata(
         credential_issuer=issuer,
@@ -139,8 +146,8 @@ def discover(client: Client, offer: CredentialOffer) -> IssuerMetadata:
         nonce_endpoint=_endpoint(data, "nonce_endpoint"),
         deferred_endpoint=_endpoint(data, "deferred_credential_endpoint"),
         notification_endpoint=_endpoint(data, "notification_endpoint"),
-        display_name=_str(display.get("name")),
-        logo=_str(logo.get("uri")) if isinstance(logo, dict) else None,
+        display_name=display_name,
+        logo=logo,
         configurations={k: v for k, v in configs.items() if isinstance(v, dict)},
         authorization_endpoint=_endpoint(as_meta, "authorization_endpoint"),
         par_endpoint=_endpoint(as_meta, "pushed_authorization_request_endpoint"),

@@ -1,4 +1,5 @@
-"""OB 2.0 badges: the BadgeClass and Issuer behind a badge that only points at them.
+"""OB 2.0 badges: the BadgeClass and Issuer behind a badge that only points at them; SD-JWT
+VCs: the issuer's display name, which the token itself does not carry.
 
 A hosted or signed OB 2.0 assertion usually gives its BadgeClass as a URL, and the BadgeClass
 its Issuer as another. Without them a badge shows as its URL. They are resolved at import (the
@@ -8,6 +9,12 @@ view shows the badge's name, description, image, criteria and issuer name.
 
 Only fields shown to a person are kept (no embedded images larger than a data-URI cap), and
 the credential's own bytes are never changed: verification always starts from the original.
+
+An SD-JWT VC names its issuer by URL (``iss``) only. The issuer's name is the ``display`` of its
+OpenID4VCI Credential Issuer Metadata (``/.well-known/openid-credential-issuer``, which must
+name that same issuer), else a ``display`` in its JWT VC Issuer Metadata
+(``/.well-known/jwt-vc-issuer``, fetched when verifying). Like an OB 3.0 ``issuer.name`` it is
+what the issuer says of itself, not a registry's word; it is stored as ``{"issuer": {...}}``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from credwallet.models import Credential, CredentialFormat, JSONObject
 if TYPE_CHECKING:
     from credwallet.net import Fetcher
 
-__all__ = ["needs_badge_info", "resolve_badge_info"]
+__all__ = ["apply_badge_info", "needs_badge_info", "resolve_badge_info"]
 
 _BADGE_FIELDS = (
     "id",
@@ -53,7 +60,11 @@ MAX_DATA_URI_CHARS = 64 * 1024
 
 
 def needs_badge_info(credential: Credential) -> bool:
-    """An OB 2.0 assertion whose BadgeClass or Issuer is only a URL (or not known at all)."""
+    """An OB 2.0 assertion whose BadgeClass or Issuer is only a URL (or not known at all), or
+    an SD-JWT VC whose web issuer has no name in the token."""
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        issuer = credential.issuer.id or ""
+        return credential.issuer.name is None and issuer.startswith(("https://", "http://"))
     if credential.format is not CredentialFormat.OB2:
         return False
     badge = credential.document.get("badge")
@@ -71,6 +82,8 @@ def resolve_badge_info(
     or None when the documents cannot be had now (a later verify tries again)."""
     if fetcher is None or not needs_badge_info(credential):
         return None
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        return _sd_jwt_issuer(str(credential.issuer.id), fetcher, now=now)
     document: Mapping[str, Any] = credential.document
     info: JSONObject = {}
     try:
@@ -103,6 +116,53 @@ def resolve_badge_info(
     info["badge"] = kept
     info["resolved_at"] = now.isoformat()
     return info
+
+
+def _sd_jwt_issuer(issuer: str, fetcher: Fetcher, *, now: datetime) -> JSONObject | None:
+    from credwallet.exchange.oid4vci import issuer_display, well_known_url
+
+    for suffix in ("openid-credential-issuer", "jwt-vc-issuer"):
+        url = well_known_url(issuer, suffix)
+        try:
+            metadata = _get(fetcher, url, "issuer metadata")
+        except (FetchError, BadInput):
+            continue
+        named = metadata.get("credential_issuer" if suffix != "jwt-vc-issuer" else "issuer")
+        if named != issuer:
+            continue  # metadata about another issuer says nothing about this one
+        name, logo = issuer_display(metadata)
+        if name is None:
+            continue
+        found: JSONObject = {"id": issuer, "name": name[:200]}
+        if logo is not None and len(logo) <= MAX_DATA_URI_CHARS:
+            found["image"] = logo
+        return {"issuer": found, "source": url, "resolved_at": now.isoformat()}
+    return None
+
+
+def apply_badge_info(credential: Credential, info: Any) -> Credential:
+    """The credential as views show it once its stored ``badge_info`` is applied."""
+    if not isinstance(info, Mapping):
+        return credential
+    if credential.format is CredentialFormat.SD_JWT_VC:
+        issuer = info.get("issuer")
+        if not isinstance(issuer, Mapping) or issuer.get("id") != credential.issuer.id:
+            return credential
+        from dataclasses import replace
+
+        name = issuer.get("name")
+        image = issuer.get("image")
+        return replace(
+            credential,
+            issuer=replace(
+                credential.issuer,
+                name=credential.issuer.name or (name if isinstance(name, str) else None),
+                image=credential.issuer.image or (image if isinstance(image, str) else None),
+            ),
+        )
+    from credwallet.formats.ob2 import with_badge_info
+
+    return with_badge_info(credential, dict(info))
 
 
 def _get(fetcher: Fetcher, url: str, what: str) -> JSONObject:

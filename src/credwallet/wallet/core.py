@@ -941,9 +941,9 @@ def _shown(credential: Credential, badge_info: Any) -> Credential:
     """The credential as views show it: with its resolved BadgeClass and Issuer, if any."""
     if badge_info is None:
         return credential
-    from credwallet.formats.ob2 import with_badge_info
+    from credwallet.wallet.badgeinfo import apply_badge_info
 
-    return with_badge_info(credential, badge_info)
+    return apply_badge_info(credential, badge_info)
 
 
 def read_held(record_id: str, payload: bytes, *, now: datetime) -> Held:
@@ -953,9 +953,9 @@ def read_held(record_id: str, payload: bytes, *, now: datetime) -> Held:
     record = CredentialRecord.from_bytes(payload)
     credential = parse(record.original)
     if record.badge_info is not None:
-        from credwallet.formats.ob2 import with_badge_info
+        from credwallet.wallet.badgeinfo import apply_badge_info
 
-        credential = with_badge_info(credential, record.badge_info)
+        credential = apply_badge_info(credential, record.badge_info)
     return Held(record_id, credential, record, _refresh(credential, record.report, now))
 
 
