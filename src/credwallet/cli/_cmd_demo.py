@@ -6,11 +6,16 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from credwallet.cli._state import state_of
 from credwallet.errors import NotFound
+
+if TYPE_CHECKING:
+    from credwallet.cli._output import Output
+    from credwallet.wallet import Wallet
 
 __all__ = ["examples_dir", "register"]
 
@@ -29,7 +34,8 @@ def examples_dir() -> Path:
 
 
 def demo(ctx: typer.Context) -> None:
-    """Create a throwaway wallet, import the example badges, verify and show them."""
+    """Create a throwaway wallet, import the example badges, receive one from a local issuer,
+    verify and show them."""
     from credwallet.cli import _cmd_show
     from credwallet.wallet import CredentialFilter, Wallet, apply_filter
 
@@ -45,6 +51,7 @@ def demo(ctx: typer.Context) -> None:
             badges = sorted(str(p) for p in examples.iterdir() if p.is_file() and p.suffix != ".md")
             summary = wallet.import_sources(badges, offline=True)
             _cmd_import_render(out, summary)
+            _receive_from_demo_issuer(out, wallet)
             add_examples = getattr(wallet, "add_example_pathways", None)
             if add_examples:
                 add_examples(examples / "pathways")
@@ -56,8 +63,28 @@ def demo(ctx: typer.Context) -> None:
         shutil.rmtree(home.parent, ignore_errors=True)
     out.message("")
     out.message(
-        "Next: `credwallet init`, then `credwallet import YOUR-BADGES/` and `credwallet show`."
+        "Next: `credwallet init`, then `credwallet import YOUR-BADGES/` (or `credwallet "
+        "receive` an issuer's offer link) and `credwallet show`."
     )
+
+
+def _receive_from_demo_issuer(out: Output, wallet: Wallet) -> None:
+    """`receive` end to end against an OpenID4VCI issuer running inside this process."""
+    from credwallet.cli._cmd_receive import _render, _show_plan
+    from credwallet.exchange.demo_issuer import running_demo_issuer
+    from credwallet.net import Fetcher
+    from credwallet.wallet.receive import prepare_offer, receive_offer
+
+    out.message("")
+    out.message("Receiving a credential from a demo issuer running on 127.0.0.1 (OpenID4VCI):")
+    with running_demo_issuer() as issuer:
+        # Plain HTTP to loopback for this one client, talking to this process's own issuer:
+        # the user's `receive` keeps the network rules (https only) and CREDWALLET_ALLOW_LOOPBACK
+        # is neither read nor set here.
+        client = Fetcher(cache=None, offline=False, allow_loopback=True)
+        plan = prepare_offer(issuer.new_offer(), client)
+        _show_plan(out, plan)
+        _render(out, [receive_offer(wallet, plan)])
 
 
 def _cmd_import_render(out: object, summary: object) -> None:
