@@ -147,6 +147,7 @@ class IssuerState:
     identifiers_used: list[str] = field(default_factory=list)
     display_name: str = "Test University"
     par: bool = False  # requires pushed authorization requests (RFC 9126)
+    dpop: bool = False  # hands out DPoP-bound access tokens only
     pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri -> request
 
     def new_offer(
@@ -199,9 +200,11 @@ class IssuerState:
         }
 
     def issue(self, config_id: str, holder: str) -> Any:
-        if self.configs[config_id]["format"] == "dc+sd-jwt":
+        if self.configs[config_id]["format"] in ("dc+sd-jwt", "vc+sd-jwt"):
             self.issued_count += 1
+            typ = self.configs[config_id]["format"]  # the older drafts typed it vc+sd-jwt
             return make_sd_jwt_vc(
+                header={"typ": typ},
                 issuer="https://elsewhere.example" if self.foreign_issuer else self.base,
                 key=self.sd_key,
                 holder_jwk=None if self.unbound else holder_jwk_from_did(holder),
@@ -447,7 +450,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         token = secrets.token_urlsafe(24)
         self.st.tokens.add(token)
-        answer: dict[str, Any] = {"access_token": token, "token_type": "Bearer", "expires_in": 300}
+        kind = "DPoP" if self.st.dpop else "Bearer"
+        answer: dict[str, Any] = {"access_token": token, "token_type": kind, "expires_in": 300}
         if self.st.identifiers:
             answer["authorization_details"] = [
                 {

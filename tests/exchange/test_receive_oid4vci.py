@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from oid4vci_issuer import jwt_config, running_issuer
+from oid4vci_issuer import jwt_config, running_issuer, sd_jwt_config
 
 from conftest import Run
 
@@ -454,3 +454,27 @@ def test_tx_code_is_asked_at_a_hidden_prompt_and_checked(
         result = run("receive", issuer.new_offer(["UniversityDegree"], tx_code="4321"), "--yes")
         assert result.exit_code == 2
         assert "4 characters long" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "stored"),
+    [("jwt_vc_json-ld", "vc-jwt"), ("vc+sd-jwt", "sd-jwt-vc"), ("jwt_vc_json", "vc-jwt")],
+)
+def test_every_format_of_the_issue_is_received(run: Run, fmt: str, stored: str) -> None:
+    base = sd_jwt_config("Learning") if "sd-jwt" in fmt else jwt_config("Bachelor")
+    with running_issuer(configs={"C": {**base, "format": fmt}}) as issuer:
+        data = _receive(run, issuer.new_offer(["C"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1 and data["items"][0]["status"] == "valid"
+        assert data["items"][0]["flags"] == []
+        shown = json.loads(run("show", data["items"][0]["id"], "--json").stdout)
+        assert shown["format"] == stored
+
+
+def test_a_dpop_bound_token_gets_the_certified_wallet_message(run: Run) -> None:
+    with running_issuer(dpop=True) as issuer:
+        result = run("receive", issuer.new_offer(["UniversityDegree"]), "--yes")
+        assert result.exit_code == 1
+        assert "only accepts certified wallets" in result.stderr and "DPoP" in result.stderr
+        assert not any(r == "POST /credential" for r in issuer.requests)
+    assert _listed(run) == []

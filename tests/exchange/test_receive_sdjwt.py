@@ -259,3 +259,42 @@ def test_metadata_of_another_issuer_names_nobody(run: Run, tmp_path: Path) -> No
         imported = json.loads(run("import", str(tmp_path / "course.sd-jwt"), "--json").stdout)
         shown = json.loads(run("show", imported["items"][0]["id"], "--json").stdout)
         assert shown["issuer"]["name"] is None
+
+
+def _checks(token: str) -> dict[str, str]:
+    from datetime import UTC, datetime
+
+    from credwallet.verify.engine import VerifyOptions, verify_credential
+
+    report = verify_credential(
+        parse(token.encode()), source="t", options=VerifyOptions(now=datetime.now(UTC))
+    )
+    return {c.name: c.status.value for c in report.checks}
+
+
+def test_issuer_key_from_a_did_iss() -> None:
+    """A did:key issuer: the kid is resolved in the DID, never taken from the header's jwk."""
+    key = SigningKey.generate("P-256")
+    token = make_sd_jwt_vc(
+        issuer=key.did_key, key=key, holder_jwk=None, claims={"name": "x"},
+        kid=key.verification_method,
+    )  # fmt: skip
+    assert _checks(token)["proof"] == _checks(token)["issuer-key"] == "pass"
+    other = SigningKey.generate("P-256")
+    forged = make_sd_jwt_vc(
+        issuer=key.did_key, key=other, holder_jwk=None, claims={"name": "x"},
+        kid=key.verification_method,
+    )  # fmt: skip
+    assert _checks(forged)["proof"] == "fail"
+
+
+def test_an_expired_sd_jwt_vc_fails_validity() -> None:
+    import time
+
+    key = SigningKey.generate("P-256")
+    token = make_sd_jwt_vc(
+        issuer=key.did_key, key=key, holder_jwk=None, claims={"name": "x"},
+        kid=key.verification_method, exp=int(time.time()) - 3600,
+    )  # fmt: skip
+    checks = _checks(token)
+    assert checks["validity"] == "fail" and checks["proof"] == "pass"
