@@ -34,8 +34,11 @@ def examples_dir() -> Path:
 
 
 def demo(ctx: typer.Context) -> None:
-    """Create a throwaway wallet, import the example badges, receive one from a local issuer,
-    verify and show them."""
+    """Create a throwaway wallet, import the example badges, verify and show them.
+
+    One more credential is received over OpenID4VCI from a demo issuer that this command runs
+    on 127.0.0.1 while it needs it.
+    """
     from credwallet.cli import _cmd_show
     from credwallet.wallet import CredentialFilter, Wallet, apply_filter
 
