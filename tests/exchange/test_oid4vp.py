@@ -21,13 +21,13 @@ from oid4vp_verifier import jwt, running_verifier
 from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.oid4vp import (
     AuthorizationRequest,
-    PresentationRejected,
     RequestRefused,
     build_vp_token,
     is_openid4vp,
     load_request,
     send_response,
 )
+from credwallet.exchange.present import PresentationRefused
 from credwallet.net import Fetcher
 from credwallet.verify.keys import SigningKey
 from credwallet.verify.trust import Registry, TrustConfig
@@ -308,7 +308,7 @@ class TestRefusals:
                 [request.match([held(token, "c")], holder)["learning"].candidates[0]],
                 holder,
             )
-            with pytest.raises(PresentationRejected, match="HTTP 400"):
+            with pytest.raises(PresentationRefused, match="HTTP 400"):
                 send_response(_client(), request, vp_token)
 
 

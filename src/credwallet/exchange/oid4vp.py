@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from credwallet.errors import BadInput, CredwalletError, ExitCode, FetchError
+from credwallet.errors import BadInput, CredwalletError, FetchError
 from credwallet.exchange._http import Client
 from credwallet.exchange.dcql import (
     JWT_VC_JSON,
@@ -49,23 +49,25 @@ from credwallet.exchange.dcql import (
     plan,
 )
 from credwallet.exchange.holder import HolderKeys
+from credwallet.exchange.present import PresentationRefused
 from credwallet.formats.jose import CompactJws, decode_compact_jws
 from credwallet.models import Credential
 
 if TYPE_CHECKING:
+    from credwallet.exchange.present import Exchange
     from credwallet.verify.jsonld import DocumentLoader
     from credwallet.verify.trust import TrustConfig
 
 __all__ = [
     "REQUEST_SCHEMES",
     "AuthorizationRequest",
-    "PresentationRejected",
     "RequestRefused",
+    "RequestVerifier",
     "ResponseOutcome",
-    "Verifier",
     "build_vp_token",
     "is_openid4vp",
     "load_request",
+    "open_oid4vp",
     "send_response",
 ]
 
@@ -94,14 +96,8 @@ class RequestRefused(BadInput):
     """
 
 
-class PresentationRejected(CredwalletError):
-    """Raised when: the verifier answered the presentation with an error."""
-
-    exit_code = ExitCode.ERROR
-
-
 @dataclass(frozen=True, slots=True)
-class Verifier:
+class RequestVerifier:
     """Who asks, as far as the request proves it."""
 
     client_id: str
@@ -142,7 +138,7 @@ class Verifier:
 class AuthorizationRequest:
     """An authenticated, validated OpenID4VP authorization request."""
 
-    verifier: Verifier
+    verifier: RequestVerifier
     client_id: str
     nonce: str
     response_uri: str
@@ -364,7 +360,7 @@ def load_request(
         label, registered = _trust_of(identifier, trust, clock)
         if label == "blocked":
             raise RequestRefused(f"you blocked the verifier {identifier}: nothing was sent")
-        verifier = Verifier(
+        verifier = RequestVerifier(
             outer_client_id, prefix, True, identifier, registered, claimed_name, label
         )
     elif prefix == REDIRECT_URI:
@@ -376,13 +372,20 @@ def load_request(
         host = urlsplit(identifier).hostname
         if not identifier.lower().startswith(("https://", "http://")) or not host:
             raise RequestRefused("the redirect_uri client_id is not an https URL")
-        verifier = Verifier(outer_client_id, prefix, False, host, None, claimed_name)
+        verifier = RequestVerifier(outer_client_id, prefix, False, host, None, claimed_name)
     else:
         raise RequestRefused(
             "this verifier has no client_id prefix (a pre-registered verifier): credwallet "
             "answers only redirect_uri and decentralized_identifier verifiers"
         )
     return _validated(params, verifier, identifier, client_metadata, clock)
+
+
+def open_oid4vp(text: str, client: Client) -> Exchange:
+    """The entry point :func:`credwallet.exchange.present.open_request` routes requests to."""
+    from credwallet.exchange.oid4vp_present import OpenId4VpExchange
+
+    return OpenId4VpExchange(client, load_request(text, client))
 
 
 def client_required(client: Client | None) -> Client:
@@ -393,7 +396,7 @@ def client_required(client: Client | None) -> Client:
 
 def _validated(
     params: dict[str, Any],
-    verifier: Verifier,
+    verifier: RequestVerifier,
     identifier: str,
     client_metadata: dict[str, Any],
     clock: float,
@@ -506,6 +509,7 @@ def _presentation(
     holder: HolderKeys,
     now: float,
     loader: DocumentLoader | None,
+    holder_name: str | None = None,
 ) -> str | dict[str, Any]:
     credential = candidate.held.credential
     query = request.dcql.query(candidate.query_id)
@@ -539,6 +543,7 @@ def _presentation(
             domain=request.client_id,
             created=datetime.fromtimestamp(now, tz=UTC).replace(microsecond=0),
             loader=loader,
+            holder_name=holder_name,
         )
     if query.format == JWT_VC_JSON:
         return _vp_jwt(credential, request, holder, now)
@@ -552,9 +557,10 @@ def build_vp_token(
     *,
     now: float | None = None,
     loader: DocumentLoader | None = None,
+    holder_name: str | None = None,
 ) -> dict[str, list[str | dict[str, Any]]]:
     """``{query id: [presentation, ...]}`` for the chosen candidates (one per query unless
-    the query allows ``multiple``)."""
+    the query allows ``multiple``); ``holder_name`` goes into (signed) Data Integrity VPs."""
     clock = now if now is not None else time.time()
     token: dict[str, list[str | dict[str, Any]]] = {}
     for candidate in chosen:
@@ -562,7 +568,7 @@ def build_vp_token(
         entries = token.setdefault(candidate.query_id, [])
         if entries and not query.multiple:
             raise BadInput(f"the verifier asked for one credential for {query.id!r}, not several")
-        entries.append(_presentation(candidate, request, holder, clock, loader))
+        entries.append(_presentation(candidate, request, holder, clock, loader, holder_name))
     if not token:
         raise BadInput("nothing chosen to present")
     return token
@@ -593,7 +599,7 @@ def send_response(
         code = reply.error_code()
         described = reply.body.get("error_description")
         detail = f": {described[:200]}" if isinstance(described, str) and described else ""
-        raise PresentationRejected(
+        raise PresentationRefused(
             f"the verifier refused the presentation (HTTP {reply.status}"
             f"{', ' + code if code else ''}){detail}"
         )
