@@ -503,3 +503,13 @@ def aesgcm_decrypt(
 
 def aesgcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes | None = None) -> bytes:
     return AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+# --- OpenID4VP encrypted responses (exchange/jwe.py: ECDH-ES key agreement) ---------------------
+
+
+def ecdh_shared_secret(crv: str, scalar: bytes, peer_point: bytes) -> bytes:
+    """The ECDH shared secret Z (the x coordinate) of our scalar and the peer's SEC1 point."""
+    private = ec.derive_private_key(int.from_bytes(scalar, "big"), EC_CURVES[crv])
+    peer = ec.EllipticCurvePublicKey.from_encoded_point(EC_CURVES[crv], peer_point)
+    return private.exchange(ec.ECDH(), peer)

@@ -62,6 +62,8 @@ class VerifierState:
     forge: bool = False  # change the signed request after signing
     response_uri: str | None = None  # another response_uri than the verifier's own
     client_name: str = "Test Employer"
+    encrypted: bool = False  # direct_post.jwt: the response comes as a JWE to `enc_key`
+    enc_key: Any = None  # a jwcrypto JWK (an independent JWE implementation)
     requests: list[str] = field(default_factory=list)
     received: list[dict[str, list[str]]] = field(default_factory=list)
     verified: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -78,16 +80,37 @@ class VerifierState:
         return {
             "client_id": self.client_id,
             "response_type": "vp_token",
-            "response_mode": "direct_post",
+            "response_mode": "direct_post.jwt" if self.encrypted else "direct_post",
             "response_uri": self.response_uri or self.base + "/response",
             "nonce": self.nonce,
             "state": self.state,
             "dcql_query": self.dcql,
-            "client_metadata": {"client_name": self.client_name},
+            "client_metadata": self.client_metadata(),
             "aud": "https://self-issued.me/v2",
             "iat": int(time.time()),
             "exp": int(time.time()) + 300,
         }
+
+    def client_metadata(self) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"client_name": self.client_name}
+        if self.encrypted:
+            from jwcrypto.jwk import JWK
+
+            self.enc_key = self.enc_key or JWK.generate(kty="EC", crv="P-256", kid="enc-1")
+            public = json.loads(self.enc_key.export_public())
+            metadata["jwks"] = {"keys": [{**public, "use": "enc", "alg": "ECDH-ES"}]}
+            metadata["encrypted_response_enc_values_supported"] = ["A128GCM"]
+        return metadata
+
+    def decrypt(self, token: str) -> dict[str, Any]:
+        from jwcrypto.jwe import JWE
+
+        jwe = JWE()
+        jwe.deserialize(token, key=self.enc_key)
+        assert jwe.jose_header["alg"] == "ECDH-ES"
+        assert jwe.jose_header["kid"] == "enc-1"
+        value: dict[str, Any] = json.loads(jwe.payload)
+        return value
 
     def request_jwt(self) -> str:
         payload = self.request_object()
@@ -225,9 +248,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         form = parse_qs(raw.decode("ascii"))
         st.received.append(form)
         try:
-            assert form["state"] == [st.state]
-            st.check(json.loads(form["vp_token"][0]))
-        except (AssertionError, KeyError, ValueError) as exc:
+            if st.encrypted:
+                assert set(form) == {"response"}
+                payload = st.decrypt(form["response"][0])
+                assert payload["state"] == st.state
+                st.check(payload["vp_token"])
+            else:
+                assert form["state"] == [st.state]
+                st.check(json.loads(form["vp_token"][0]))
+        except Exception as exc:
             st.errors.append(repr(exc))
             self._send(400, {"error": "invalid_request", "error_description": "not verified"})
             return

@@ -16,7 +16,7 @@ from oid4vp_support import (
     ldp_credential,
     sd_jwt_credential,
 )
-from oid4vp_verifier import jwt, running_verifier
+from oid4vp_verifier import b64, jwt, running_verifier
 
 from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.oid4vp import (
@@ -162,6 +162,62 @@ class TestDecentralizedIdentifierVerifier:
             assert verifier.errors == []
 
 
+class TestEncryptedResponse:
+    def test_direct_post_jwt_is_encrypted_to_the_verifiers_key(self) -> None:
+        """direct_post.jwt: ECDH-ES + A128GCM, decrypted by an independent library (jwcrypto)."""
+        pytest.importorskip("jwcrypto")
+        holder = holder_keys()
+        token, _ = sd_jwt_credential(holder)
+        with running_verifier(SD_QUERY, encrypted=True) as verifier:
+            request = load_request(verifier.link(), _client())
+            assert request.response_mode == "direct_post.jwt"
+            send_response(_client(), request, _answer(request, [held(token, "c")], holder))
+            assert verifier.errors == []
+            assert verifier.verified["learning"][0]["disclosed"] == ["family_name", "given_name"]
+
+    def test_concat_kdf_matches_rfc_7518_appendix_c(self) -> None:
+        from credwallet.exchange.jwe import concat_kdf
+
+        shared = bytes(
+            [
+                158,
+                86,
+                217,
+                29,
+                129,
+                113,
+                53,
+                211,
+                114,
+                131,
+                66,
+                131,
+                191,
+                132,
+                38,
+                156,
+                251,
+                49,
+                110,
+                163,
+                218,
+                128,
+                106,
+                72,
+                246,
+                218,
+                167,
+                121,
+                140,
+                254,
+                144,
+                196,
+            ]
+        )
+        key = concat_kdf(shared, "A128GCM", 16, apu=b"Alice", apv=b"Bob")
+        assert b64(key) == "VqqN6vgjbSBcIijNcacQGg"
+
+
 class TestRedirectUriVerifier:
     def test_ldp_vc_and_jwt_vc_json_are_presented_and_verified(self) -> None:
         """Data Integrity VP (challenge = nonce, domain = client id) and a VP-JWT."""
@@ -254,7 +310,7 @@ class TestRefusals:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"response_mode": "direct_post.jwt"}, "encrypted response"),
+            ({"response_mode": "direct_post.jwt"}, "cannot encrypt the response"),
             ({"response_mode": "fragment"}, "only by direct_post"),
             ({"response_type": "code"}, "vp_token"),
             ({"nonce": None}, "nonce"),

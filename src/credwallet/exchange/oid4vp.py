@@ -21,7 +21,9 @@
    request's ``nonce``); an ``ldp_vc`` inside a Data Integrity VP with ``challenge`` = nonce and
    ``domain`` = client id; a ``jwt_vc_json`` inside a VP-JWT with ``nonce`` and ``aud``.
 4. :func:`send_response` posts ``vp_token`` (and ``state``) form-encoded to ``response_uri``
-   (``direct_post``); the verifier may answer with a ``redirect_uri`` for the user to open.
+   (``direct_post``), or both encrypted to the verifier's ``client_metadata.jwks`` key as one
+   JWE in ``response`` (``direct_post.jwt``, :mod:`credwallet.exchange.jwe`); the verifier may
+   answer with a ``redirect_uri`` for the user to open.
 """
 
 from __future__ import annotations
@@ -408,15 +410,19 @@ def _validated(
             f"the request asks for response_type {response_type!r}; credwallet answers vp_token"
         )
     mode = params.get("response_mode")
+    if mode not in ("direct_post", "direct_post.jwt"):
+        raise RequestRefused(
+            f"the verifier wants the response_mode {mode!r}; credwallet answers only by "
+            "direct_post or direct_post.jwt"
+        )
     if mode == "direct_post.jwt":
-        raise RequestRefused(
-            "the verifier wants an encrypted response (direct_post.jwt), which credwallet "
-            "does not support yet"
-        )
-    if mode != "direct_post":
-        raise RequestRefused(
-            f"the verifier wants the response_mode {mode!r}; credwallet answers only by direct_post"
-        )
+        from credwallet.exchange.jwe import choose_encryption, choose_key
+
+        try:
+            choose_key(client_metadata.get("jwks"))
+            choose_encryption(client_metadata.get("encrypted_response_enc_values_supported"))
+        except BadInput as exc:
+            raise RequestRefused(f"cannot encrypt the response: {exc.message}") from None
     response_uri = _text(params, "response_uri")
     assert response_uri is not None
     if not response_uri.lower().startswith(("https://", "http://")):
@@ -451,7 +457,7 @@ def _validated(
         response_uri=response_uri,
         dcql=dcql,
         state=state,
-        response_mode="direct_post",
+        response_mode=str(mode),
         client_metadata=client_metadata,
     )
 
@@ -594,6 +600,21 @@ def send_response(
     fields = {"vp_token": json.dumps(vp_token, separators=(",", ":"), ensure_ascii=False)}
     if request.state is not None:
         fields["state"] = request.state
+    if request.response_mode == "direct_post.jwt":
+        # Encrypted to the verifier's key: the response parameters become the JWE's payload.
+        from credwallet.exchange.jwe import choose_encryption, choose_key, encrypt
+
+        metadata = request.client_metadata
+        payload: dict[str, Any] = {"vp_token": vp_token}
+        if request.state is not None:
+            payload["state"] = request.state
+        fields = {
+            "response": encrypt(
+                json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
+                choose_key(metadata.get("jwks")),
+                enc=choose_encryption(metadata.get("encrypted_response_enc_values_supported")),
+            )
+        }
     reply = post_form(client, request.response_uri, fields, what="presentation response")
     if not reply.ok:
         code = reply.error_code()
