@@ -119,6 +119,10 @@ class TestOpenId4VpExchange:
             with pytest.raises(BadInput, match="not bound to a key of yours"):
                 exchange.send({"learning": ["sd1"]}, Holder(holder))
             assert verifier.requests == ["GET /request"]
+            # told the holder's keys (as the wallet does), it does not offer it at all
+            exchange.recognise(None, datetime.now(UTC), holder)  # type: ignore[attr-defined]
+            (item,) = exchange.candidates([held(token, "sd1")])
+            assert item.candidates == ()
 
     def test_trust_registries_name_the_verifier_and_blocks_refuse_it(self) -> None:
         with running_verifier(QUERY) as verifier:

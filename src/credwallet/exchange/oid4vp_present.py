@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.exchange import dcql
 from credwallet.exchange._http import Client
+from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.oid4vp import AuthorizationRequest, RequestRefused
 from credwallet.exchange.present import (
     UNAUTHENTICATED,
@@ -91,6 +92,7 @@ class OpenId4VpExchange:
         self.request = request
         self.target = request.response_uri
         self._matches: dict[str, dcql.QueryMatch] = {}
+        self._holder: HolderKeys | None = None
 
     @property
     def verifier(self) -> Verifier:
@@ -107,9 +109,14 @@ class OpenId4VpExchange:
             how += "; in no registry you follow"
         return Verifier(who.identifier, True, how, name=who.claimed_name)
 
-    def recognise(self, trust: TrustConfig | None, now: datetime) -> None:
-        """Name the verifier's DID from the user's registries and pins (a blocked DID is
-        refused before anything is sent)."""
+    def recognise(
+        self, trust: TrustConfig | None, now: datetime, holder: HolderKeys | None = None
+    ) -> None:
+        """What the open wallet knows: name the verifier's DID from the user's registries and
+        pins (a blocked DID is refused before anything is sent); with ``holder``, offer only
+        SD-JWT VCs bound to the holder's keys (only those can carry a Key Binding JWT)."""
+        if holder is not None:
+            self._holder = holder
         who = self.request.verifier
         if trust is None or not who.authenticated:
             return
@@ -129,7 +136,7 @@ class OpenId4VpExchange:
         return any(s.required and all(query_id in o for o in s.options) for s in sets)
 
     def candidates(self, held: Sequence[Holding]) -> list[RequestItem]:
-        self._matches = self.request.match(held)
+        self._matches = self.request.match(held, self._holder)
         items = []
         for query in self.request.dcql.credentials:
             found = self._matches[query.id]
