@@ -167,6 +167,15 @@ def test_redirect_of_the_offer_to_a_private_address_is_refused(run: Run) -> None
         assert not any(r.startswith("POST") for r in issuer.requests)
 
 
+def test_redirect_of_the_offer_to_another_scheme_is_refused(run: Run) -> None:
+    with running_issuer(redirect_offer_to="file:///etc/passwd") as issuer:
+        offer = issuer.new_offer(["UniversityDegree"], by_reference=True)
+        result = run("receive", offer, "--yes")
+        assert result.exit_code == 4, result.output
+        assert "file:///etc/passwd" in result.stderr
+        assert not any(r.startswith("POST") for r in issuer.requests)
+
+
 def test_offer_by_reference_must_be_https(run: Run) -> None:
     result = run(
         "receive",
@@ -402,6 +411,28 @@ def test_pushed_authorization_request_when_the_server_requires_it(
         assert query["request_uri"][0].startswith("urn:ietf:params:oauth:request_uri:")
         assert issuer.requests.index("POST /par") < issuer.requests.index("POST /token")
         assert issuer.pushed == {}  # the reference was used once
+
+
+def test_par_required_without_an_endpoint_is_said_plainly(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _browser(monkeypatch)
+    with running_issuer() as issuer:
+        real = issuer.base
+        # the authorization server says "required" but names no endpoint
+        monkeypatch.setattr(
+            "credwallet.exchange.oid4vci._authorization_server",
+            lambda _client, _server: {
+                "issuer": real,
+                "token_endpoint": real + "/token",
+                "authorization_endpoint": real + "/authorize",
+                "require_pushed_authorization_requests": True,
+            },
+        )
+        result = run("receive", issuer.new_offer(["UniversityDegree"], auth_code=True), "--yes")
+        assert result.exit_code == 7, result.output
+        assert "requires pushed authorization requests" in result.stderr
+        assert opened == []
 
 
 def test_authorization_refused_in_the_browser(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -156,3 +156,14 @@ class TestWalletLinks:
     def test_a_wallet_link_with_neither_form_is_refused(self) -> None:
         with pytest.raises(BadInput, match="neither"):
             classify("https://lcw.app/request.html?foo=1")
+
+
+def test_wallet_link_whose_invitation_offers_openid4vci(run: Run) -> None:
+    with running_issuer() as issuer:
+        message = {"credentialRequestOrigin": issuer.base,
+                   "protocols": {"OID4VCI": issuer.new_offer(["UniversityDegree"])}}  # fmt: skip
+        link = "https://lcw.app/request?" + urlencode({"request": json.dumps(message)})
+        result = run("receive", link, "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["protocol"] == "openid4vci" and data["imported"] == 1
