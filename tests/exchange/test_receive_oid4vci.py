@@ -308,6 +308,19 @@ def test_di_vp_key_proof_when_the_issuer_takes_only_those(run: Run) -> None:
         assert issuer.proofs_seen[0]["di_vp"]["holder"] == run("whoami").stdout.strip()
 
 
+def test_di_vp_when_no_jwt_algorithm_can_be_signed(run: Run) -> None:
+    """jwt proofs only in RS256 (which credwallet does not sign), di_vp too: di_vp is sent."""
+    configs = _di_vp_only(["eddsa-jcs-2022"])
+    configs["UniversityDegree"]["proof_types_supported"]["jwt"] = {
+        "proof_signing_alg_values_supported": ["RS256"]
+    }
+    with running_issuer(configs=configs) as issuer:
+        data = _receive(run, issuer.new_offer(["UniversityDegree"]))
+        assert data["_exit"] == 0, data
+        assert data["imported"] == 1
+        assert "di_vp" in issuer.proofs_seen[0]
+
+
 @pytest.mark.parametrize(
     ("proof_types", "code", "phrase"),
     [

@@ -142,6 +142,7 @@ class TestWalletLinks:
     @pytest.mark.parametrize(
         ("message", "phrase"),
         [
+            ('{"verifiablePresentationRequest":{"query":[{"type":"QueryByExample"}]}}', "present"),
             ('{"verifiablePresentationRequest":{"query":[]}}', "present"),
             ('{"protocols":{}}', "no protocol"),
             ("[1]", "not a JSON object"),
@@ -167,3 +168,15 @@ def test_wallet_link_whose_invitation_offers_openid4vci(run: Run) -> None:
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
         assert data["protocol"] == "openid4vci" and data["imported"] == 1
+
+
+def test_wallet_link_holding_the_exchanges_did_auth_request(run: Run) -> None:
+    """request= may hold the exchange's first question: answered at its interact service."""
+    with running_exchanger() as exchanger:
+        message = {"verifiablePresentationRequest": exchanger.did_auth_request()}
+        link = "dccrequest://request?" + urlencode({"request": json.dumps(message)})
+        result = run("receive", link, "--yes", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["imported"] == 1
+        assert exchanger.requests == ["POST /exchanges/abc"]  # the answer, nothing before it
+        assert not exchanger.challenges

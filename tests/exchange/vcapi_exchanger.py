@@ -49,6 +49,24 @@ class ExchangeState:
             + quote(self.base + "/request", safe="")
         )
 
+    def did_auth_request(self) -> dict[str, Any]:
+        """The exchange's first question, as a link may carry it (with where to answer)."""
+        challenge = secrets.token_urlsafe(12)
+        self.challenges.add(challenge)
+        return {
+            "query": [{"type": "DIDAuthentication"}],
+            "challenge": challenge,
+            "domain": self.base,
+            "interact": {
+                "service": [
+                    {
+                        "type": "VerifiableCredentialApiExchangeService",
+                        "serviceEndpoint": self.base + "/exchanges/abc",
+                    }
+                ]
+            },
+        }
+
     @property
     def interaction_url(self) -> str:
         return f"{self.base}/interactions/abc?iuv=1"

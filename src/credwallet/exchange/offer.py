@@ -108,11 +108,14 @@ class RequestLink:
 
 @dataclass(frozen=True, slots=True)
 class InvitationLink:
-    """A wallet link carrying an exchange invitation in ``request=`` (VC-API wallet messages):
-    ``{"credentialRequestOrigin": …, "protocols": {"vcapi": URL, "OID4VCI": offer}}``."""
+    """A wallet link carrying a VC-API wallet message in ``request=``: an exchange invitation
+    ``{"credentialRequestOrigin": …, "protocols": {"vcapi": URL, "OID4VCI": offer}}``, or a
+    ``verifiablePresentationRequest`` that asks only for DID authentication (an issuer's
+    exchange, already at its first question; ``protocols`` is then empty)."""
 
     origin: str | None
     protocols: dict[str, str]
+    request: dict[str, Any] | None = None
 
 
 def classify(text: str) -> OfferLink | InteractionLink | RequestLink | InvitationLink:
@@ -177,19 +180,30 @@ def _invitation(text: str) -> InvitationLink:
             continue
     if not isinstance(data, dict):
         raise BadInput("the link's request= is not a JSON object")
+    origin = data.get("credentialRequestOrigin")
+    origin = origin if isinstance(origin, str) else None
     protocols = data.get("protocols")
     if not isinstance(protocols, dict):
-        if "verifiablePresentationRequest" in data:
+        request = data.get("verifiablePresentationRequest")
+        if isinstance(request, dict) and _asks_did_auth_only(request):
+            return InvitationLink(origin, {}, request=request)
+        if request is not None:
             raise BadInput(
                 "this link asks you to present credentials, not to receive them "
-                "(a verifiablePresentationRequest)"
+                "(a verifiablePresentationRequest): use credwallet present"
             )
         raise BadInput("the link's request= message has no protocols to receive by")
     kept = {str(k): v for k, v in protocols.items() if isinstance(v, str) and v}
     if not kept:
         raise BadInput("the link's request= message names no protocol URL")
-    origin = data.get("credentialRequestOrigin")
-    return InvitationLink(origin if isinstance(origin, str) else None, kept)
+    return InvitationLink(origin, kept)
+
+
+def _asks_did_auth_only(request: dict[str, Any]) -> bool:
+    queries = request.get("query")
+    entries = queries if isinstance(queries, list) else [queries]
+    kinds = {q.get("type") if isinstance(q, dict) else None for q in entries}
+    return bool(kinds) and kinds <= {"DIDAuthentication", "DIDAuth"}
 
 
 def _request_link(value: str) -> RequestLink:

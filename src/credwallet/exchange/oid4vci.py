@@ -202,8 +202,8 @@ def _proof_type(config_id: str, config: dict[str, Any]) -> str:
     for kind in usable:
         if proofs[kind].get("key_attestations_required") is not None:
             raise CertifiedWalletRequired(f"{config_id} requires key attestations")
-    if "jwt" in usable:
-        return "jwt"
+    if "jwt" in usable and (_signable(proofs["jwt"]) or "di_vp" not in usable):
+        return "jwt"  # (when credwallet cannot sign any listed alg, for_algorithms says so)
     suites = proofs["di_vp"].get("proof_signing_alg_values_supported")
     if isinstance(suites, list) and suites and not set(suites) & set(DI_VP_SUITES):
         shown = ", ".join(str(a) for a in suites[:5])
@@ -212,6 +212,12 @@ def _proof_type(config_id: str, config: dict[str, Any]) -> str:
             + " or ".join(DI_VP_SUITES)
         )
     return "di_vp"
+
+
+def _signable(jwt_proofs: dict[str, Any]) -> bool:
+    """Whether credwallet can sign a jwt key proof with an algorithm the issuer lists."""
+    algs = jwt_proofs.get("proof_signing_alg_values_supported")
+    return not isinstance(algs, list) or bool({"EdDSA", "Ed25519", "ES256"} & set(algs))
 
 
 def _di_vp_suite(config: dict[str, Any]) -> str:

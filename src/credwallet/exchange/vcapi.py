@@ -15,7 +15,13 @@ from credwallet.exchange._http import Client, get_json, post_json
 from credwallet.exchange.model import IssuanceFailed, Issued, ReceivedCredential
 from credwallet.verify.keys import SigningKey
 
-__all__ = ["exchange_issuer", "interaction_protocols", "run_exchange", "run_request_link"]
+__all__ = [
+    "exchange_issuer",
+    "interaction_protocols",
+    "request_service",
+    "run_exchange",
+    "run_request_link",
+]
 
 _MAX_ROUNDS = 4
 _SERVICE_TYPES = ("VerifiableCredentialApiExchangeService", "UnmediatedPresentationService2021")
@@ -88,19 +94,41 @@ def _credentials(presentation: Any) -> list[ReceivedCredential]:
     return found
 
 
-def run_exchange(client: Client, exchange_url: str, key: SigningKey) -> Issued:
-    """POST ``{}``, answer what is asked, return the credentials delivered."""
+def request_service(request: dict[str, Any]) -> str:
+    """Where a presentation request wants its answer (``interact.service``); BadInput if none."""
+    service = _interact_service(request)
+    if service is None:
+        raise BadInput("the presentation request names no service to answer at (interact)")
+    return service
+
+
+def run_exchange(
+    client: Client,
+    exchange_url: str,
+    key: SigningKey,
+    *,
+    first_request: dict[str, Any] | None = None,
+) -> Issued:
+    """POST ``{}``, answer what is asked, return the credentials delivered.
+
+    With ``first_request`` (a request the wallet already holds, from a link) the exchange is
+    joined at that question: the answer goes to the request's ``interact`` service.
+    """
     issued = Issued("vc-api", exchange_issuer(exchange_url))
     body: dict[str, Any] = {}
+    request: Any
     for _round in range(_MAX_ROUNDS):
-        reply = post_json(client, exchange_url, body, what="exchange")
-        if not reply.ok:
-            raise IssuanceFailed(f"the exchange refused the request (HTTP {reply.status})")
-        data = reply.body
-        if "verifiablePresentation" in data:
-            issued.credentials.extend(_credentials(data["verifiablePresentation"]))
-            return issued
-        request = data.get("verifiablePresentationRequest")
+        if first_request is not None:
+            request, first_request = first_request, None
+        else:
+            reply = post_json(client, exchange_url, body, what="exchange")
+            if not reply.ok:
+                raise IssuanceFailed(f"the exchange refused the request (HTTP {reply.status})")
+            data = reply.body
+            if "verifiablePresentation" in data:
+                issued.credentials.extend(_credentials(data["verifiablePresentation"]))
+                return issued
+            request = data.get("verifiablePresentationRequest")
         if not isinstance(request, dict):
             raise IssuanceFailed("the exchange finished without sending a credential")
         if not _requested_did_auth(request):

@@ -135,6 +135,8 @@ def prepare_offer(
 
         if isinstance(link, InteractionLink):
             protocols = interaction_protocols(client, link.url)
+        elif link.request is not None:
+            return _vcapi_plan_at_request(link.request, client, link.origin)
         else:
             protocols = link.protocols
         offer_uri = protocols.get("OID4VCI") or protocols.get("openid4vci")
@@ -158,6 +160,22 @@ def _vcapi_plan(url: str, client: Client) -> OfferPlan:
 
     def run(holder: HolderKeys, _tx: str | None, _only: Sequence[str]) -> Issued:
         return run_exchange(client, url, holder.ed25519)
+
+    return OfferPlan("vc-api", exchange_issuer(url), client=client, run=run)
+
+
+def _vcapi_plan_at_request(
+    request: dict[str, Any], client: Client, origin: str | None
+) -> OfferPlan:
+    """A link holding an exchange's DID Auth request: answered at its interact service."""
+    from credwallet.exchange.vcapi import exchange_issuer, request_service, run_exchange
+    from credwallet.net import check_url, loopback_allowed_from_env
+
+    url = request_service(request)
+    check_url(url, allow_loopback=loopback_allowed_from_env())
+
+    def run(holder: HolderKeys, _tx: str | None, _only: Sequence[str]) -> Issued:
+        return run_exchange(client, url, holder.ed25519, first_request=request)
 
     return OfferPlan("vc-api", exchange_issuer(url), client=client, run=run)
 
