@@ -18,6 +18,7 @@ from oid4vp_support import (
 )
 from oid4vp_verifier import b64, jwt, running_verifier
 
+from credwallet.errors import BadInput
 from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.oid4vp import (
     AuthorizationRequest,
@@ -352,6 +353,21 @@ class TestRefusals:
             matches = request.match([held(token, "x")], holder)
             assert matches["learning"].candidates == []
             assert "not bound" in matches["learning"].reason
+
+    def test_a_key_binding_algorithm_the_verifier_does_not_take_is_refused(self) -> None:
+        holder = holder_keys()
+        token, _ = sd_jwt_credential(holder)  # bound to the P-256 key: an ES256 KB-JWT
+        with running_verifier(SD_QUERY) as verifier:
+            request = load_request(verifier.link(), _client())
+            request.client_metadata["vp_formats_supported"] = {
+                "dc+sd-jwt": {"kb-jwt_alg_values": ["EdDSA"]}
+            }
+            with pytest.raises(BadInput, match="signed with EdDSA only"):
+                _answer(request, [held(token, "c")], holder)
+            request.client_metadata["vp_formats_supported"] = {
+                "dc+sd-jwt": {"kb-jwt_alg_values": ["ES256", "ES384"]}
+            }
+            assert _answer(request, [held(token, "c")], holder)["learning"]
 
     def test_the_verifier_rejecting_the_presentation_is_an_error(self) -> None:
         holder = holder_keys()

@@ -465,6 +465,16 @@ def _validated(
 # --- building the response -----------------------------------------------------------------------
 
 
+def _check_alg(request: AuthorizationRequest, fmt: str, field: str, alg: str) -> None:
+    """Refuse before signing when the verifier lists the algorithms it takes and ours is not."""
+    formats = request.client_metadata.get("vp_formats_supported")
+    entry = formats.get(fmt) if isinstance(formats, dict) else None
+    accepted = entry.get(field) if isinstance(entry, dict) else None
+    if isinstance(accepted, list) and accepted and alg not in accepted:
+        shown = ", ".join(str(a) for a in accepted[:5])
+        raise BadInput(f"the verifier takes {fmt} signed with {shown} only; credwallet signs {alg}")
+
+
 def _ldp_suite(request: AuthorizationRequest) -> str:
     formats = request.client_metadata.get("vp_formats_supported")
     ldp = formats.get(LDP_VC) if isinstance(formats, dict) else None
@@ -530,6 +540,9 @@ def _presentation(
             )
         if not credential.jws:
             raise BadInput(f"{credential.display_name!r} has lost its SD-JWT; re-import it")
+        if key is not None:
+            alg = "EdDSA" if key.algorithm == "Ed25519" else "ES256"
+            _check_alg(request, SD_JWT, "kb-jwt_alg_values", alg)
         return present_sd_jwt(
             credential.jws,
             candidate.paths,
@@ -552,6 +565,7 @@ def _presentation(
             holder_name=holder_name,
         )
     if query.format == JWT_VC_JSON:
+        _check_alg(request, JWT_VC_JSON, "alg_values", "EdDSA")
         return _vp_jwt(credential, request, holder, now)
     raise BadInput(f"credwallet cannot present the format {query.format!r}")  # pragma: no cover
 
