@@ -10,7 +10,7 @@ from io import BytesIO
 import pytest
 
 from credwallet.formats import parse
-from credwallet.models import Check, CheckStatus, Credential, VerificationReport
+from credwallet.models import Check, CheckStatus, Credential, ReportStatus, VerificationReport
 from credwallet.share.items import SharedItem
 from support import EXTERNAL
 
@@ -83,3 +83,13 @@ def ids(run) -> dict[str, str]:  # type: ignore[no-untyped-def]  # the `run` fix
     listing = json.loads(result.stdout)
     rows = listing if isinstance(listing, list) else listing.get("credentials", [])
     return {row["name"]: row["id"] for row in rows}
+
+
+def holder_verdict(presentation_report: VerificationReport) -> ReportStatus:
+    """A presentation's verdict on its own checks (format, holder proof, challenge, domain),
+    leaving out the ``credentials`` check that sums up the credentials inside: shared
+    fixtures include credentials that are expired or not checkable offline on purpose."""
+    own = tuple(c for c in presentation_report.checks if c.name != "credentials")
+    return VerificationReport(
+        presentation_report.source, presentation_report.format, own, presentation_report.checked_at
+    ).status

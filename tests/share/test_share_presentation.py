@@ -20,6 +20,7 @@ from share_helpers import (
     OB3_SKILL,
     VC1_OB3,
     VC2_EDDSA,
+    holder_verdict,
     load,
 )
 
@@ -38,7 +39,7 @@ def verify(
 ) -> ReportStatus:
     options = VerifyOptions(now=NOW, offline=True, challenge=challenge, domain=domain)
     report, _inner = verify_presentation(document, source="vp.json", options=options)
-    return report.status
+    return holder_verdict(report)
 
 
 class TestShape:

@@ -13,13 +13,13 @@ from typing import Any
 
 from credwallet.errors import BadInput, LimitExceeded, NotACredential
 from credwallet.formats import _values as v
-from credwallet.formats import blockcerts, edc, edc_xml, ob2, png, sdjwt, svg, vc
+from credwallet.formats import blockcerts, edc, edc_xml, enveloped, ob2, png, sdjwt, svg, vc
 from credwallet.formats.jose import decode_compact_jws, looks_like_compact_jws
 from credwallet.formats.jsonutil import loads_strict
 from credwallet.formats.limits import MAX_CREDENTIALS_PER_INPUT, MAX_INPUT_BYTES
 from credwallet.models import Container, Credential, CredentialFormat, JSONObject
 
-__all__ = ["BAKING_KEYWORDS", "parse", "parse_all", "sniff"]
+__all__ = ["BAKING_KEYWORDS", "parse", "parse_all", "parse_enveloped", "sniff"]
 
 BAKING_KEYWORDS = ("openbadges", "openbadgecredential")
 _WHITESPACE = b" \t\r\n"
@@ -187,11 +187,41 @@ def _from_entry(entry: Any, *, container: Container) -> list[Credential]:
     if isinstance(entry, str) and looks_like_compact_jws(entry.strip()):
         token = entry.strip()
         return _from_jws(token, container=Container.JWT, original=token.encode("ascii"))
+    if enveloped.is_enveloped(entry):
+        return [_from_enveloped(entry)]
     if isinstance(entry, dict) and not vc.is_presentation(entry):
         # An embedded credential has no bytes of its own: keep a compact UTF-8 serialisation.
         original = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return [_from_document(entry, container=container, original=original)]
     raise NotACredential("not a credential: expected a credential object or a compact JWS")
+
+
+def _from_enveloped(entry: Any) -> Credential:
+    """For import: an enveloped credential this build cannot read is not a credential."""
+    try:
+        return parse_enveloped(entry)
+    except enveloped.UnsupportedEnvelope as exc:
+        raise NotACredential(f"not a credential this build reads: {exc.message}") from None
+
+
+def parse_enveloped(entry: Any) -> Credential:
+    """The VC-JWT or SD-JWT VC an EnvelopedVerifiableCredential carries (VC 2.0 section 4.13),
+    parsed as the stand-alone credential. Raises BadInput when the data is not the credential
+    its media type promises, UnsupportedEnvelope for a mechanism this build cannot read."""
+    media_type, token = enveloped.enveloped_data(entry)
+    credential = parse(token.encode("ascii"))
+    if media_type == enveloped.SD_JWT_MEDIA_TYPE:
+        # The issued form is what the credential's issuer signed, disclosures included; a key
+        # binding JWT at the end (if the holder added one) is not part of it.
+        issued = token[: token.rindex("~") + 1]
+        if credential.format is not CredentialFormat.SD_JWT_VC or credential.jws != issued:
+            raise BadInput("the enveloped SD-JWT is not an SD-JWT VC")
+        return credential
+    if credential.format is not CredentialFormat.VC_JWT or credential.jws != token:
+        # The media type promises a credential secured by this very JWT; an OB 2.0 signed
+        # assertion, or a presentation JWT wrapping some other credential, is not that.
+        raise BadInput("the enveloped JWT does not secure a Verifiable Credential itself")
+    return credential
 
 
 def _from_document(document: JSONObject, *, container: Container, original: bytes) -> Credential:

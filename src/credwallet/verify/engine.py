@@ -14,7 +14,10 @@ Checks, in the order a report lists them:
                 blocked issuer is a required failure)
 
 A presentation gets its own report (holder proof, challenge, domain) and one report per
-credential in it; an EnvelopedVerifiableCredential (a VC-JWT or an SD-JWT VC in a data: URL, see
+credential in it; its own report ends with a required ``credentials`` check summing up those
+(so a bad credential inside is never hidden behind a "valid" presentation), and an unsigned
+presentation's ``proof`` is ``unknown``: as a presentation it proves nothing, so it is never
+``valid``. An EnvelopedVerifiableCredential (a VC-JWT or an SD-JWT VC in a data: URL, see
 enveloped.py) is unwrapped and verified like the stand-alone credential. A Blockcerts
 presentation (a MerkleProof2019 of its own) is verified by blockcerts.py, which also covers the
 credentials inside it.
@@ -605,22 +608,9 @@ def _embedded_reports(
 
 def _unwrap_enveloped(entry: Mapping[str, object]) -> Credential:
     """The VC-JWT or SD-JWT VC inside an EnvelopedVerifiableCredential, parsed as stand-alone."""
-    from credwallet.formats import parse
+    from credwallet.formats.parse import parse_enveloped
 
-    media_type, token = enveloped.enveloped_data(entry)
-    credential = parse(token.encode("ascii"))
-    if media_type == enveloped.SD_JWT_MEDIA_TYPE:
-        # The issued form is what the credential's issuer signed, disclosures included; a key
-        # binding JWT at the end (if the holder added one) is not part of it.
-        issued = token[: token.rindex("~") + 1]
-        if credential.format is not CredentialFormat.SD_JWT_VC or credential.jws != issued:
-            raise BadInput("the enveloped SD-JWT is not an SD-JWT VC")
-        return credential
-    if credential.format is not CredentialFormat.VC_JWT or credential.jws != token:
-        # The media type promises a credential secured by this very JWT; an OB 2.0 signed
-        # assertion, or a presentation JWT wrapping some other credential, is not that.
-        raise BadInput("the enveloped JWT does not secure a Verifiable Credential itself")
-    return credential
+    return parse_enveloped(entry)
 
 
 def verify_presentation(
@@ -631,9 +621,10 @@ def verify_presentation(
         raise BadInput("a presentation must be a JSON object")
     vp_options = _with_embedded(_presentation_options(options))
     entries = _as_list(document.get("verifiableCredential"))
+    inner = _embedded_reports(entries, options, source)
     if _has_merkle_proof(document):
         report = _blockcerts_presentation_report(document, source, vp_options)
-        return report, _embedded_reports(entries, options, source)
+        return _with_credentials_check(report, inner), inner
     holder = _id_of(document.get("holder"))
     checks: list[Check] = [
         _guarded(
@@ -650,11 +641,15 @@ def verify_presentation(
             Check("contents", CheckStatus.FAIL, "unsigned, and holds no credentials: empty")
         )
     if document.get("proof") is None and options.challenge is None and options.domain is None:
+        # Without a holder proof nothing shows who put these credentials together or that the
+        # presentation is as they sent it: as a presentation it is never "valid" (the
+        # credentials in it are still judged one by one, and summed up under "credentials").
         checks.append(
             Check(
                 "proof",
-                CheckStatus.SKIP,
-                "unsigned presentation: only its credentials are verified",
+                CheckStatus.UNKNOWN,
+                "unsigned presentation: no holder proof, so nothing shows who presented these "
+                "credentials; each credential is verified on its own",
             )
         )
     else:
@@ -678,7 +673,27 @@ def verify_presentation(
             proof, key = _failure("proof", exc), _failure("issuer-key", exc)
         checks.extend([proof, key])
     report = VerificationReport(source, "vp", tuple(checks), options.now)
-    return report, _embedded_reports(entries, options, source)
+    return _with_credentials_check(report, inner), inner
+
+
+def _with_credentials_check(
+    report: VerificationReport, inner: list[VerificationReport]
+) -> VerificationReport:
+    """The presentation's report with a required ``credentials`` check summing up the reports
+    of the credentials it holds: a presentation is only as good as what it presents, so a
+    forged, revoked or unreadable credential inside shows in the presentation's own verdict."""
+    from credwallet.verify.nested import NESTED_CHECK, combine_reports
+
+    if not inner:
+        check = Check(NESTED_CHECK, CheckStatus.SKIP, "the presentation holds no credentials")
+    else:
+        labelled: list[tuple[str, VerificationReport, object]] = [
+            (f"credential {index + 1}", r, None) for index, r in enumerate(inner)
+        ]
+        check = combine_reports(NESTED_CHECK, labelled, "credential", required=True)
+    return VerificationReport(
+        report.source, report.format, (*report.checks, check), report.checked_at
+    )
 
 
 def _has_merkle_proof(document: Mapping[str, Any]) -> bool:
@@ -778,6 +793,5 @@ def verify_presentation_jwt(
         )
     )
     report = VerificationReport(source, "vp-jwt", tuple(checks), options.now)
-    return report, _embedded_reports(
-        _as_list(document.get("verifiableCredential")), options, source
-    )
+    inner = _embedded_reports(_as_list(document.get("verifiableCredential")), options, source)
+    return _with_credentials_check(report, inner), inner

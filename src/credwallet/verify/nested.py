@@ -34,6 +34,7 @@ __all__ = [
     "NESTED_CHECK",
     "check_endorsements",
     "check_nested_credentials",
+    "combine_reports",
     "endorsements_of",
     "is_clr",
 ]
@@ -110,12 +111,35 @@ def _combine(
     if ReportStatus.INVALID in statuses:
         bad = statuses.count(ReportStatus.INVALID)
         status, detail = CheckStatus.FAIL, f"{bad} of {count} {plural} did not verify"
+        detail += _first_of(reports, ReportStatus.INVALID)
     elif ReportStatus.INDETERMINATE in statuses or ReportStatus.UNVERIFIED in statuses:
         open_ = count - statuses.count(ReportStatus.VALID)
         status, detail = CheckStatus.UNKNOWN, f"{open_} of {count} {plural} could not be checked"
+        detail += _first_of(reports, ReportStatus.INDETERMINATE, ReportStatus.UNVERIFIED)
     else:
         status, detail = CheckStatus.PASS, f"{count} {plural} verified"
     return Check(name, status, detail + extra, inputs, required=required)
+
+
+def combine_reports(
+    name: str,
+    reports: list[tuple[str, VerificationReport, object]],
+    noun: str,
+    *,
+    required: bool,
+) -> Check:
+    """One check summing up the reports of credentials held by another document (a CLR, a
+    presentation): fail if any is invalid, unknown if any is not fully verified, and the
+    first such credential's own reason in the detail, so the holder's verdict shows it."""
+    return _combine(name, reports, noun, required=required)
+
+
+def _first_of(reports: list[tuple[str, VerificationReport, object]], *wanted: ReportStatus) -> str:
+    """``: credential 2 (proof: signature does not match)``: the first report in ``wanted``."""
+    for label, report, _entry in reports:
+        if report.status in wanted:
+            return f": {label}{_first_problem(report)}"
+    return ""
 
 
 def _first_problem(report: VerificationReport) -> str:

@@ -92,8 +92,16 @@ def verify_ob2(credential: Credential, options: VerifyOptions) -> list[Check]:
         return _finish(state, failed="the assertion has no hosted or signed verification")
     if jws is None and kind == "signed":
         return _finish(state, failed="a signed assertion must be verified from its JWS")
+    bare = set(assertion) <= {"id", "@context"}  # known by URL only: judged once fetched
+    problem = None if bare else _context_problem(assertion)
+    if problem is not None:
+        state.set("format", CheckStatus.FAIL, problem)
     if kind == "hosted":
         _verify_hosted(state)
+        if bare and state.assertion is not assertion:
+            problem = _context_problem(state.assertion)
+            if problem is not None:
+                state.set("format", CheckStatus.FAIL, f"the hosted assertion: {problem}")
     _load_badge_and_issuer(state)
     if kind == "hosted":
         _check_hosted_scope(state)
@@ -103,6 +111,34 @@ def verify_ob2(credential: Credential, options: VerifyOptions) -> list[Check]:
     notes = f" ({'; '.join(state.notes)})" if state.notes else ""
     state.set("format", CheckStatus.PASS, f"Open Badges 2.0 {kind} assertion{notes}")
     return _ordered(state)
+
+
+#: The Open Badges 2.0 JSON-LD context (the spec's URL, and the host it was first served from);
+#: matched inside the string so that http:// and ``/context.json`` spellings count too.
+_OB2_CONTEXTS = ("w3id.org/openbadges/v2", "openbadgespec.org/v2")
+#: Open Badges 1.1 assertions carried the v1 context; 1.0 ones had none (see below).
+_OB1_CONTEXTS = ("w3id.org/openbadges/v1", "openbadgespec.org/v1")
+
+
+def _context_problem(assertion: Mapping[str, Any]) -> str | None:
+    """Why the assertion's ``@context`` is not that of Open Badges, or None.
+
+    Without the Open Badges context the terms of the assertion mean nothing defined, whatever
+    the fields look like: that is a malformed assertion (``format`` fails), not something
+    that could not be checked. Open Badges 1.0 assertions predate JSON-LD: one with no
+    ``@context`` at all is read as 1.0 when it has 1.0's ``verify`` object and no 2.0 ``type``.
+    """
+    raw = assertion.get("@context")
+    contexts = raw if isinstance(raw, list) else [raw]
+    names = [c for c in contexts if isinstance(c, str)]
+    if any(m in c for c in names for m in _OB2_CONTEXTS + _OB1_CONTEXTS):
+        return None
+    if raw is None:
+        if "type" not in assertion and "verification" not in assertion:
+            return None  # Open Badges 1.0
+        return "the assertion has no @context: it must be https://w3id.org/openbadges/v2"
+    shown = ", ".join(repr(c) for c in names[:3]) or "not a context URL"
+    return f"the assertion's @context ({shown}) is not the Open Badges 2.0 context https://w3id.org/openbadges/v2"
 
 
 def _finish(state: _State, *, failed: str) -> list[Check]:
