@@ -212,12 +212,19 @@ def _binding(
     if owner is None:
         return CheckStatus.FAIL, f"the {role} is not named, so {vm} cannot be tied to it"
     if key.controller != owner.split("#", 1)[0] and not owner.startswith("did:"):
-        # A web-address issuer publishes no key list that a verifier can read by a standard
-        # rule, so a foreign key is neither proven the issuer's nor proven a forgery.
+        # The one binding rule: a DID owner's keys are listed in its DID document, so a key of
+        # anyone else is a proven mismatch (below, fail). Any other owner (a web address, a
+        # urn:uuid, a mailto:) publishes no key list a verifier can read by a standard rule,
+        # so a key of some DID is neither proven theirs nor proven a forgery: unknown, which
+        # keeps the credential from ever being "valid" on that key alone.
+        if owner.startswith(("https://", "http://")):
+            what = "a web address, not a DID"
+        else:
+            what = "an identifier that publishes no keys, not a DID"
         return (
             CheckStatus.UNKNOWN,
             f"signed by {vm}, a key of {key.controller}; nothing published by the {role} "
-            f"{owner} (a web address, not a DID) confirms that this key is theirs",
+            f"{owner} ({what}) confirms that this key is theirs",
         )
     if key.controller != owner.split("#", 1)[0]:
         return (

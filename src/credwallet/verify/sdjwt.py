@@ -68,7 +68,12 @@ def issuer_key(jws: CompactJws, issuer: str, options: VerifyOptions) -> tuple[Pu
             raise BadInput(f"{vm} is not listed under assertionMethod of {issuer}")
         return resolved.key, f"{vm} ({resolved.source})"
     if not issuer.startswith(("https://", "http://")):
-        raise BadInput(f"the issuer {issuer} is neither a DID nor an https URL")
+        # A urn:uuid (or any URI that is neither a DID nor a web address) publishes no keys:
+        # the signature cannot be tied to it, as for every other format (engine._binding).
+        raise VerificationIncomplete(
+            f"the issuer {issuer} is neither a DID nor an https URL: no key of theirs can be "
+            "found, so nothing ties the signature to them"
+        )
     if options.fetcher is None:
         raise FetchError(f"the keys of {issuer} are published online and no fetching is allowed")
     url = _well_known(issuer)
