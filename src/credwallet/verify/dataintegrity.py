@@ -144,12 +144,24 @@ def _digest(data: bytes, algorithm: str) -> bytes:
 
 
 def _canonical(
-    document: Mapping[str, Any], suite: _Suite, hash_alg: str, loader: DocumentLoader
+    document: Mapping[str, Any],
+    suite: _Suite,
+    hash_alg: str,
+    loader: DocumentLoader,
+    javascript: bool = False,
 ) -> bytes:
+    """The canonical bytes; ``javascript`` reads integers above 2^53 as JavaScript signers do
+    (doubles: RFC 8785's rule for JCS), otherwise they keep every digit (numbers.py)."""
     if suite.canonicalization == "jcs":
-        return jcs.canonicalize(document)
+        return jcs.canonicalize(document, exact_integers=not javascript)
     from credwallet.verify.jsonld import canonical_document
 
+    if javascript:
+        from credwallet.verify.numbers import as_javascript
+
+        converted = as_javascript(document)
+        assert isinstance(converted, dict)
+        document = converted
     return canonical_document(document, loader, hash_algorithm=hash_alg).encode("utf-8")
 
 
@@ -161,16 +173,18 @@ def _hash_data(
     loader: DocumentLoader,
     memo: dict[str, bytes] | None = None,
     memo_key: str = "",
+    *,
+    javascript: bool = False,
 ) -> tuple[bytes, bytes]:
     """(proof config hash, document hash); the document hash is memoised across a proof set."""
-    config_hash = _digest(_canonical(proof_config, suite, hash_alg, loader), hash_alg)
+    config_hash = _digest(_canonical(proof_config, suite, hash_alg, loader, javascript), hash_alg)
     # The document a proof signs depends on the chain it names and, for JCS suites, on the
-    # @context the proof substituted: both are part of the memo key.
+    # @context the proof substituted: both are part of the memo key, as is the number reading.
     context = json.dumps(unsecured.get("@context"), sort_keys=True)
-    key = f"{suite.canonicalization}/{hash_alg}/{memo_key}/{context}"
+    key = f"{suite.canonicalization}/{hash_alg}/{memo_key}/{context}/{javascript}"
     doc_hash = memo.get(key) if memo is not None else None
     if doc_hash is None:
-        doc_hash = _digest(_canonical(unsecured, suite, hash_alg, loader), hash_alg)
+        doc_hash = _digest(_canonical(unsecured, suite, hash_alg, loader, javascript), hash_alg)
         if memo is not None:
             memo[key] = doc_hash
     return config_hash, doc_hash
@@ -396,15 +410,35 @@ def _verify_one(
             f"a {curve} signature has {_SIG_SIZE_FOR_CURVE[curve]}",
             key,
         )
-    if not _crypto.verify_signature(
+    if _crypto.verify_signature(
         key.key, _SIG_ALG_FOR_CURVE[curve], signature, config_hash + doc_hash
     ):
-        return fail(
-            CheckStatus.FAIL,
-            SIGNATURE_MISMATCH,
-            key,
-        )
-    return fail(CheckStatus.PASS, f"{suite_name} signature verifies with {vm}", key)
+        return fail(CheckStatus.PASS, f"{suite_name} signature verifies with {vm}", key)
+    from credwallet.verify import numbers
+
+    big = numbers.unsafe_integers(config) + numbers.unsafe_integers(unsecured)
+    if big:
+        # JavaScript issuers sign the doubles their JSON parser made of these integers.
+        try:
+            config_hash, doc_hash = _hash_data(
+                config, unsecured, suite, hash_alg, loader, memo, memo_key, javascript=True
+            )
+        except CredwalletError:
+            return fail(CheckStatus.FAIL, SIGNATURE_MISMATCH, key)
+        if _crypto.verify_signature(
+            key.key, _SIG_ALG_FOR_CURVE[curve], signature, config_hash + doc_hash
+        ):
+            read = numbers.describe(big)
+            inputs.append(("numbers", f"read as JavaScript doubles: {read}"))
+            inputs.append(("document hash (JavaScript numbers)", doc_hash.hex()))
+            return fail(
+                CheckStatus.PASS,
+                f"{suite_name} signature verifies with {vm}, with integers above 2^53 read "
+                f"as JavaScript does ({read}): the signature covers those numbers only as "
+                "doubles, not every digit written in the credential",
+                key,
+            )
+    return fail(CheckStatus.FAIL, SIGNATURE_MISMATCH, key)
 
 
 def verify_proofs(
@@ -469,12 +503,18 @@ def sign_document(
     loader: DocumentLoader | None = None,
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
+    numbers: str | None = None,
 ) -> JSONObject:
     """A copy of ``document`` with one more proof (appended to any proofs already there).
 
     ``previous_proof`` names proof ids this proof chains to; they must already be on the
     document. Ed25519Signature2020 adds its context to the document's @context when missing.
+    ``numbers`` says how integers above 2^53 are signed: ``"exact"`` (every digit) or
+    ``"javascript"`` (as doubles, as JavaScript issuers sign them); by default as the suite's
+    canonicalisation standard says (RFC 8785 for JCS: doubles; JSON-LD for RDFC: exact).
     """
+    if numbers not in (None, "exact", "javascript"):
+        raise BadInput(f"numbers must be 'exact' or 'javascript', not {numbers!r}")
     spec = SUITES.get(suite)
     if spec is None:
         raise BadInput(f"unsupported suite {suite!r} (choose from {', '.join(SUITES)})")
@@ -511,8 +551,14 @@ def sign_document(
         unsecured["proof"] = previous
     config, unsecured = _proof_config(proof, unsecured, spec)
     hash_alg = _HASH_FOR_CURVE[key.algorithm]
+    javascript = spec.canonicalization == "jcs" if numbers is None else numbers == "javascript"
     config_hash, doc_hash = _hash_data(
-        config, unsecured, spec, hash_alg, loader if loader is not None else default_loader()
+        config,
+        unsecured,
+        spec,
+        hash_alg,
+        loader if loader is not None else default_loader(),
+        javascript=javascript,
     )
     proof["proofValue"] = "z" + base58_encode(key.sign(config_hash + doc_hash))
     signed["proof"] = [*existing, proof] if existing else proof

@@ -37,14 +37,16 @@ _ESCAPE_TABLE: dict[int, str] = {c: f"\\u{c:04x}" for c in range(0x20)}
 _ESCAPE_TABLE.update(_SHORT_ESCAPES)
 
 
-def canonicalize(value: object) -> bytes:
+def canonicalize(value: object, *, exact_integers: bool = False) -> bytes:
     """Return the RFC 8785 canonical form of ``value`` (parsed JSON) as UTF-8 bytes.
 
+    ``exact_integers`` writes integers with all their digits instead of as doubles: not RFC
+    8785, but what signers outside JavaScript produce for integers above 2^53 (numbers.py).
     Raises BadInput for values JSON cannot represent (NaN, Infinity, non-string keys, other
     types, lone surrogates) and LimitExceeded for nesting deeper than MAX_DEPTH.
     """
     parts: list[str] = []
-    _write(value, parts, 0)
+    _write(value, parts, 0, exact_integers)
     try:
         return "".join(parts).encode("utf-8")
     except UnicodeEncodeError:
@@ -112,7 +114,7 @@ def _utf16_key(name: str) -> bytes:
     return name.encode("utf-16-be", "surrogatepass")
 
 
-def _write(value: object, parts: list[str], depth: int) -> None:
+def _write(value: object, parts: list[str], depth: int, exact: bool = False) -> None:
     if depth > MAX_DEPTH:
         raise LimitExceeded(f"JCS: nesting deeper than {MAX_DEPTH} levels")
     if value is None:
@@ -124,13 +126,13 @@ def _write(value: object, parts: list[str], depth: int) -> None:
     elif isinstance(value, str):
         _write_string(value, parts)
     elif isinstance(value, (int, float)):
-        parts.append(format_number(value))
+        parts.append(str(value) if exact and isinstance(value, int) else format_number(value))
     elif isinstance(value, (list, tuple)):
         parts.append("[")
         for index, item in enumerate(value):
             if index:
                 parts.append(",")
-            _write(item, parts, depth + 1)
+            _write(item, parts, depth + 1, exact)
         parts.append("]")
     elif isinstance(value, dict):
         for key in value:
@@ -142,7 +144,7 @@ def _write(value: object, parts: list[str], depth: int) -> None:
                 parts.append(",")
             _write_string(key, parts)
             parts.append(":")
-            _write(value[key], parts, depth + 1)
+            _write(value[key], parts, depth + 1, exact)
         parts.append("}")
     else:
         raise BadInput(f"JCS: {type(value).__name__} is not a JSON value")
