@@ -68,6 +68,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "share",
         "Share credentials: signed presentations, bundles, QR codes, résumé exports.",
     ),
+    "present": (
+        "_cmd_present",
+        "Answer a verifier's request, after showing who asks and what would be sent.",
+    ),
+    "shared": ("_cmd_shared", "List what you shared: when, with whom, how, and which credentials."),
     "cache": ("_cmd_cache", "Documents kept for offline verification."),
     "trust": (
         "_cmd_trust",

@@ -123,6 +123,27 @@ def _holder(wallet: Wallet, items: list[SharedItem], out: Output) -> HolderProfi
     return None
 
 
+def _log(
+    wallet: Wallet,
+    kind: str,
+    items: list[SharedItem],
+    output: object,
+    *,
+    recipient: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Add this act of sharing to the log `credwallet shared` lists (metadata only)."""
+    from credwallet.wallet.shared_log import record_share
+
+    if items:
+        how = "terminal" if str(output) == "-" else "file"
+        target = None if str(output) == "-" else str(output)
+        ids = [i.wallet_id for i in items]
+        record_share(
+            wallet.store, kind, how, ids, output=target, recipient=recipient, detail=detail
+        )
+
+
 def _check_out(target: str | Path, *, force: bool) -> None:
     """Refuse a bad ``-o`` before the wallet is opened and anything is signed."""
     from credwallet.share.output import check_target
@@ -180,6 +201,7 @@ def presentation(
             created=when,
             loader=_context_loader(wallet, offline=state.offline),
         )
+        _log(wallet, "presentation-file", items, out_path, recipient=domain)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     _emit(
         out,
@@ -226,6 +248,7 @@ def bundle(
             holder_name=holder.name if holder else None,
             holder_photo=holder.photo if holder else None,
         )
+        _log(wallet, "bundle", items, out_path)
     if out.json_mode:
         out.data({"path": str(out_path), "manifest": manifest})
         return
@@ -261,6 +284,7 @@ def qr_code(
     _check_out(out_path, force=force)
     with open_wallet(state) as wallet:
         (item,) = _shared_items(wallet, [credential_id], _now())
+        _log(wallet, "qr", [item], out_path)
     chosen = _level(level)
     if out_path == "-" and not out.json_mode:
         from credwallet.share.qrchoice import terminal_qr
@@ -336,6 +360,7 @@ def pdf(
         items = _shared_items(wallet, ids, when)
         holder = _holder(wallet, items, out)
         holder_did = wallet.holder_did()
+        _log(wallet, "pdf", items, out_path)
     chosen = _level(level)
     choices = {i.wallet_id: choose_qr(i.credential, level=chosen) for i in items}
     result = render_pdf(
@@ -420,6 +445,7 @@ def resume(
         from credwallet.wallet.profile import load_profile
 
         profile = load_profile(wallet.store)
+        _log(wallet, "resume", items, "-", detail=str(fmt))
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")
     elif len(items) < len(held):

@@ -165,6 +165,7 @@ class VcApiExchange:
         _check(self.target)
         self.verifier = _verifier(url, self.domain)
         self._held: dict[str, Credential] = {}
+        self._matches: dict[str, list[str]] = {}  # item id -> matching wallet ids
 
     def candidates(self, held: Sequence[Holding]) -> list[RequestItem]:
         items = []
@@ -183,6 +184,7 @@ class VcApiExchange:
                 if query.matches(entry.credential):
                     self._held[entry.wallet_id] = entry.credential
                     found.append(_candidate(entry))
+            self._matches[item_id] = [c.wallet_id for c in found]
             items.append(
                 RequestItem(
                     item_id,
@@ -199,13 +201,16 @@ class VcApiExchange:
         for item_id, query in self._items:
             if query is None or not query.required:
                 continue
-            if not [w for w in selection.get(item_id, ()) if w in self._held]:
+            matches = self._matches.get(item_id, [])
+            if not matches:
+                return f"no credential in your wallet matches {query.describe()} ({item_id})"
+            if not [w for w in selection.get(item_id, ()) if w in matches]:
                 return f"nothing selected for {query.describe()} ({item_id})"
         unknown = [
             w
             for item_id, chosen in selection.items()
             for w in chosen
-            if w not in self._held or item_id not in dict(self._items)
+            if w not in self._matches.get(item_id, [])
         ]
         if unknown:
             return f"{unknown[0]} does not answer this request"

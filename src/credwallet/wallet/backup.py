@@ -28,7 +28,7 @@ __all__ = ["BackupSummary", "RestoreSummary", "read_backup", "restore_backup", "
 
 # What restore may put back. Anything else in an archive is refused rather than stored blindly.
 RESTORABLE_KINDS = frozenset(
-    {"credential", "pathway", "identity", "holder-key", "cache", "setting", "trust"}
+    {"credential", "pathway", "identity", "holder-key", "cache", "setting", "trust", "shared"}
 )
 
 RESTORE_PREFIX = ".credwallet-restore-"
@@ -235,7 +235,11 @@ def dedup_for_payload(kind: str, payload: bytes) -> bytes | None:
         if kind == "pathway":
             return b"pathway:" + str(json.loads(payload)["id"]).encode()
         if kind == "trust":
-            return b"trust:settings"  # one record of issuer-trust settings (wallet/trust.py)
+            return b"trust:settings"
+        if kind == "shared":
+            return (
+                b"shared:" + str(json.loads(payload)["id"]).encode()
+            )  # wallet/shared_log.py  # one record of issuer-trust settings (wallet/trust.py)
     except (CredwalletError, ValueError, KeyError, TypeError, RecursionError):
         return None  # kept without dedup: better a possible duplicate than a lost record
     return None

@@ -45,4 +45,8 @@ def _read(kind: str, payload: bytes, now: datetime) -> None:
         from credwallet.wallet.core import decode_identity
 
         decode_identity(payload)
+    elif kind == "shared":
+        from credwallet.wallet.shared_log import decode_event
+
+        decode_event(payload)
     # "setting" records are opaque to every reader today: nothing to check.
