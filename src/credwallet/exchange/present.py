@@ -10,6 +10,7 @@ leave) is available before that:
 2. ``exchange.verifier``  -- who asks, and how far that is proven.
 3. ``items = exchange.candidates(held)``  -- one :class:`RequestItem` per thing asked for,
    each with the held credentials that would answer it and the claims each would disclose.
+   (before that, the wallet calls ``exchange.recognise(trust, now, holder_keys)``.)
 4. ``selection = default_selection(items)`` or ``select(items, prefixes)``; then
    ``exchange.missing(selection)`` says (in one line) what a selection leaves unanswered.
 5. ``outcome = exchange.send(selection, holder)``  -- signs and sends; returns an :class:`Outcome`.
@@ -23,12 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from credwallet.errors import BadInput, CredwalletError, ExitCode, NotFound, UsageError
 from credwallet.exchange._http import Client
 from credwallet.exchange.holder import HolderKeys
 from credwallet.models import Credential
+
+if TYPE_CHECKING:
+    from credwallet.verify.trust import TrustConfig
 
 __all__ = [
     "UNAUTHENTICATED",
@@ -204,6 +209,17 @@ class Exchange(Protocol):
 
     @property
     def target(self) -> str: ...
+
+    def recognise(
+        self, trust: TrustConfig | None, now: datetime, holder: HolderKeys | None = None
+    ) -> None:
+        """Called by the wallet before :meth:`candidates`: what the open wallet knows.
+
+        ``trust`` (the user's registries, pins and blocks) may name or refuse the verifier;
+        ``holder`` lets a protocol offer only credentials bound to the holder's keys. A
+        protocol with nothing to learn from them does nothing.
+        """
+        ...
 
     def candidates(self, held: Sequence[Holding]) -> list[RequestItem]:
         """One item per thing asked for, each with the held credentials that answer it."""

@@ -14,11 +14,13 @@ the VP signed by the holder with proof purpose ``authentication`` over the reque
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from credwallet.errors import BadInput, CredwalletError, UsageError
 from credwallet.exchange._http import Client, JsonReply, post_json
+from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.present import (
     UNAUTHENTICATED,
     Candidate,
@@ -34,6 +36,9 @@ from credwallet.exchange.present import (
     whole_credential_claims,
 )
 from credwallet.models import Credential, CredentialFormat, JSONObject
+
+if TYPE_CHECKING:
+    from credwallet.verify.trust import TrustConfig
 
 __all__ = ["VcApiExchange", "open_vcapi", "parse_request"]
 
@@ -166,6 +171,11 @@ class VcApiExchange:
         self.verifier = _verifier(url, self.domain)
         self._held: dict[str, Credential] = {}
         self._matches: dict[str, list[str]] = {}  # item id -> matching wallet ids
+
+    def recognise(
+        self, trust: TrustConfig | None, now: datetime, holder: HolderKeys | None = None
+    ) -> None:
+        """Nothing to learn: a VC-API verifier is named by its host, and any held VC may go."""
 
     def candidates(self, held: Sequence[Holding]) -> list[RequestItem]:
         items = []

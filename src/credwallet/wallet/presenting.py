@@ -106,6 +106,7 @@ def plan_presentation(wallet: Wallet, exchange: Exchange, *, now: datetime) -> P
     from credwallet.wallet.profile import load_profile
 
     profile = load_profile(wallet.store)
+    exchange.recognise(wallet.trust_config(), now, HolderKeys(wallet.holder_key()))
     items = exchange.candidates(_offerable(wallet, now))
     return PresentPlan(exchange, items, wallet.holder_did(), profile.name if profile else None)
 
