@@ -11,7 +11,9 @@ from cli_support import PASSPHRASE, Run
 from typer.testing import CliRunner
 
 from credwallet.cli._app import app
-from support import EXAMPLES
+from support import EXAMPLES, EXTERNAL
+
+OB3_DEGREE = "1edtech-ob3-spec-examples/complete-openbadgecredential.json"  # 16 KB
 
 
 def _log(run: Run, *args: str) -> list[dict[str, Any]]:
@@ -85,6 +87,14 @@ class TestSharedLog:
         result = filled("share", "qr", "ffffffff", "-o", str(tmp_path / "x.png"))
         assert result.exit_code != 0
         assert _log(filled) == []
+
+    def test_a_qr_too_big_for_the_terminal_is_not_logged(self, wallet: Run) -> None:
+        """`share qr -o -` refuses a credential needing more than four terminal codes."""
+        assert wallet("import", str(EXTERNAL / OB3_DEGREE)).exit_code in (0, 3, 4)
+        (only,) = _ids(wallet).values()
+        result = wallet("share", "qr", only, "--no-link", "-o", "-")
+        assert result.exit_code == 7
+        assert _log(wallet) == []
 
     def test_the_log_travels_with_a_backup(self, filled: Run, tmp_path: Path) -> None:
         first = next(iter(_ids(filled).values()))

@@ -331,6 +331,33 @@ class TestAnswering:
         assert entry["detail"] == "done"
 
 
+class TestAsking:
+    """On a terminal, `present` asks once; the default answer is no."""
+
+    @pytest.fixture(autouse=True)
+    def _terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr("credwallet.cli._cmd_present._interactive", lambda: True)
+
+    @pytest.mark.parametrize("answer", ["n\n", "\n"])
+    def test_no_or_enter_sends_nothing(self, run: Run, held: Held, answer: str) -> None:
+        with running_verifier(
+            [{"type": "QueryByExample", "credentialQuery": by_example("ClubBadge")}]
+        ) as verifier:
+            result = run("present", verifier.exchange_url, stdin=answer)
+        assert result.exit_code == 0, result.output
+        assert "Send this presentation?" in result.stderr and "nothing sent" in result.stderr
+        assert verifier.presentations == []
+        assert _log(run) == []
+
+    def test_yes_sends(self, run: Run, held: Held) -> None:
+        with running_verifier(
+            [{"type": "QueryByExample", "credentialQuery": by_example("ClubBadge")}]
+        ) as verifier:
+            result = run("present", verifier.exchange_url, stdin="y\n")
+        assert result.exit_code == 0, result.output
+        assert _sent(verifier) == ["Chess club"] and verifier.rejections == []
+
+
 class TestRefusing:
     def test_without_yes_and_without_a_terminal_nothing_is_sent(self, run: Run, held: Held) -> None:
         with running_verifier(

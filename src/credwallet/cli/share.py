@@ -284,15 +284,15 @@ def qr_code(
     _check_out(out_path, force=force)
     with open_wallet(state) as wallet:
         (item,) = _shared_items(wallet, [credential_id], _now())
-        _log(wallet, "qr", [item], out_path)
-    chosen = _level(level)
-    if out_path == "-" and not out.json_mode:
-        from credwallet.share.qrchoice import terminal_qr
+        chosen = _level(level)
+        if out_path == "-" and not out.json_mode:
+            from credwallet.share.qrchoice import terminal_qr
 
-        # Half blocks draw two module rows per line; each symbol fits 80 columns.
-        texts, chosen = terminal_qr(item.credential, level=chosen, link=link)
-    else:
-        texts = qr_texts(item.credential, level=chosen, link=link)
+            # Half blocks draw two module rows per line; each symbol fits 80 columns.
+            texts, chosen = terminal_qr(item.credential, level=chosen, link=link)
+        else:
+            texts = qr_texts(item.credential, level=chosen, link=link)
+        _log(wallet, "qr", [item], out_path)  # after the codes are made: "too big" logs nothing
     kind = "link" if texts[0].startswith(qr.LINK_SCHEME) else "credential"
     if out.json_mode:
         out.data({"id": item.wallet_id, "kind": kind, "parts": len(texts), "texts": texts})
