@@ -317,6 +317,41 @@ class TestAnswering:
             assert from_file.exit_code == 0, from_file.output
         assert len(verifier.accepted) == 2
 
+    def test_a_qr_image_of_the_link_and_a_request_json_file(
+        self, run: Run, held: Held, tmp_path: Path
+    ) -> None:
+        from credwallet.share.qr import render_png
+
+        with running_verifier([DID_AUTH]) as verifier:
+            image = tmp_path / "screenshot.png"
+            image.write_bytes(render_png(verifier.interaction_url, "M"))
+            scanned = run("present", str(image), "--yes")
+            assert scanned.exit_code == 0, scanned.output
+            assert verifier.requests[0] == "GET /interactions/tx1?iuv=1"
+            challenge = "from-the-file"
+            verifier.challenges.add(challenge)
+            request = {
+                "verifiablePresentationRequest": {
+                    "query": [DID_AUTH],
+                    "challenge": challenge,
+                    "domain": DOMAIN,
+                    "interact": {
+                        "service": [
+                            {
+                                "type": "UnmediatedPresentationService2021",
+                                "serviceEndpoint": verifier.exchange_url,
+                            }
+                        ]
+                    },
+                }
+            }
+            path = tmp_path / "request.json"
+            path.write_text(json.dumps(request))
+            from_json = run("present", str(path), "--yes")
+            assert from_json.exit_code == 0, from_json.output
+        assert len(verifier.accepted) == 2 and verifier.rejections == []
+        assert verifier.accepted[1]["proof"]["challenge"] == challenge
+
     def test_what_was_sent_is_in_the_sharing_log(self, run: Run, held: Held) -> None:
         with running_verifier(
             [{"type": "QueryByExample", "credentialQuery": by_example("ClubBadge")}]
