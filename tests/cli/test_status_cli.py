@@ -50,6 +50,28 @@ class TestStatus:
         assert "credwallet init" in result.stdout
         assert not home.exists()
 
+    def test_followed_registries_with_their_age(self, wallet: Run, tmp_path: Path) -> None:
+        """Each followed registry is listed with its name, fetch time and age in days."""
+        from trust_support import legacy_registry
+
+        assert json.loads(wallet("status", "--json").stdout)["registries"] == []
+        path = tmp_path / "registry.json"
+        path.write_text(json.dumps(legacy_registry("My File Registry", {"did:web:a.example": "A"})))
+        assert wallet("trust", "add", str(path), "--offline").exit_code == 0
+        (registry,) = json.loads(wallet("status", "--json").stdout)["registries"]
+        assert registry["name"] == "My File Registry" and registry["loaded"] is True
+        fetched = datetime.fromisoformat(registry["fetched_at"].replace("Z", "+00:00"))
+        assert abs((datetime.now(UTC) - fetched).total_seconds()) < 3600
+        assert registry["age_days"] == 0
+        text = wallet("status").stdout
+        assert "My File Registry: fetched" in text and "(0 days)" in text
+
+    def test_registries_need_the_wallet_open(self, wallet: Run) -> None:
+        """Locked, the registries are not known (null), and the view says how to see them."""
+        result = wallet("status", "--json", passphrase=None)
+        assert json.loads(result.stdout)["registries"] is None
+        assert "unlock to list them" in wallet("status", passphrase=None).stdout
+
     def test_clock_behind_the_wallet_is_flagged(self) -> None:
         """A clock earlier than what the wallet recorded is not ok."""
         now = datetime(2026, 6, 1, tzinfo=UTC)

@@ -71,6 +71,16 @@ def _cache_line(ages: dict[str, Any] | None) -> str:
     )
 
 
+def _registry_line(registry: dict[str, Any]) -> str:
+    if registry["fetched_at"] is None:
+        when = f"never loaded ({registry['error']})" if registry["error"] else "never loaded"
+    else:
+        when = f"fetched {registry['fetched_at'][:10]} ({registry['age_days']:g} days)"
+        if registry["error"]:
+            when += f"; last update failed: {registry['error']}"
+    return f"{registry['name']}: {when}"
+
+
 def _render(out: Output, facts: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -109,10 +119,13 @@ def _render(out: Output, facts: dict[str, Any]) -> None:
         else "not shipped",
     )
     registries = facts["registries"]
-    row(
-        "Registries",
-        "; ".join(clean(str(r.get("name", r))) for r in registries) if registries else "none",
-    )
+    if registries is None:
+        if wallet["exists"]:
+            row("Registries", "unlock to list them (credwallet unlock)", "dim")
+    elif not registries:
+        row("Registries", "none followed")
+    for registry in registries or ():
+        row("Registry", _registry_line(registry), "" if registry["loaded"] else "yellow")
     kdf = facts["kdf"]
     row(
         "KDF",

@@ -81,16 +81,24 @@ def _contexts() -> dict[str, Any]:
     }
 
 
-def _registries(now: datetime) -> list[dict[str, Any]]:
-    """Trust registries the user added, with their age (when that feature is present)."""
-    try:
-        from credwallet.verify import registry  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return []
-    listing = getattr(registry, "registry_status", None)
-    if listing is None:
-        return []
-    found: list[dict[str, Any]] = list(listing(now=now))
+def _registries(wallet: Wallet, now: datetime) -> list[dict[str, Any]]:
+    """The trust registries the user follows (sealed in the store), each with its fetch age."""
+    found: list[dict[str, Any]] = []
+    for registry in wallet.trust_config().registries:
+        fetched = registry.fetched_at
+        if fetched is not None and fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        found.append(
+            {
+                "name": registry.name,
+                "type": registry.kind,
+                "source": registry.source,
+                "loaded": registry.loaded,
+                "fetched_at": _iso(fetched),
+                "age_days": round((now - fetched).total_seconds() / 86400, 1) if fetched else None,
+                "error": registry.error,
+            }
+        )
     return found
 
 
@@ -147,6 +155,7 @@ def status_facts(
     total: int | None = None
     wallet_cache: dict[str, Any] | None = None
     latest = None
+    registries: list[dict[str, Any]] | None = None
     if wallet is not None:
         from credwallet.wallet.cache import StoreCache
 
@@ -159,6 +168,7 @@ def status_facts(
         total = len(held)
         wallet_cache = _ages((d.fetched_at for d in StoreCache(wallet.store).items()), now)
         latest = _latest(wallet)
+        registries = _registries(wallet, now)
     try:
         public = _ages((d.fetched_at for d in public_cache().items()), now)
     except (OSError, CredwalletError):  # a status report says what it cannot read; never fails
@@ -176,7 +186,7 @@ def status_facts(
         "credentials": {"total": total, "states": counts},
         "cache": {"wallet": wallet_cache, "public": public},
         "contexts": _contexts(),
-        "registries": _registries(now),
+        "registries": registries,  # None: the wallet stayed locked
         "kdf": kdf_facts(),
         "clock": clock_facts(now, latest),
     }
