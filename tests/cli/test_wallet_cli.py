@@ -45,6 +45,25 @@ class TestInit:
 
 
 class TestPassphrase:
+    def test_no_wallet_is_said_before_any_passphrase_is_asked(
+        self, run: Run, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With no wallet, whoami says so: no prompt on a terminal, no passphrase file read."""
+        import credwallet.cli._unlock as unlock
+
+        def no_prompt(label: str) -> str:
+            raise AssertionError(f"asked for {label}")
+
+        monkeypatch.setattr(unlock, "_interactive", lambda: True)
+        monkeypatch.setattr(unlock, "_prompt", no_prompt)
+        for extra, passphrase in (((), None), (("--passphrase-file", "/nonexistent"), None)):
+            result = run(*extra, "whoami", passphrase=passphrase)
+            assert result.exit_code == ExitCode.WALLET, result.output
+            assert result.stderr.strip() == (
+                f"credwallet: error: no wallet at {home}; create one with `credwallet init`"
+            )
+        assert not home.exists()
+
     def test_no_source_and_no_terminal_fails_at_once(self, wallet: Run) -> None:
         """Without any passphrase source and no terminal the command exits 5, never waits."""
         result = wallet("show", passphrase=None)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from credwallet.cli._state import AppState
-from credwallet.errors import NoPassphrase, SessionInvalid, UsageError
+from credwallet.errors import NoPassphrase, SessionInvalid, UsageError, WalletNotFound
 from credwallet.wallet import Unlock, Wallet
 
 __all__ = ["existing_passphrase", "new_passphrase", "open_wallet", "read_passphrase_file"]
@@ -66,6 +66,10 @@ def open_wallet(state: AppState, *, check_catalog: bool = True) -> Wallet:
 
 
 def _open(state: AppState, *, check_catalog: bool) -> Wallet:
+    if not Wallet.exists(state.home):
+        # Before any passphrase source is read or asked for: with no wallet there is nothing
+        # a passphrase could open, and "no passphrase" would send the user the wrong way.
+        raise WalletNotFound(f"no wallet at {state.home}; create one with `credwallet init`")
     if state.passphrase_file is not None:
         secret = read_passphrase_file(state.passphrase_file)
         return Wallet.open(
