@@ -171,8 +171,9 @@ def remove(ctx: typer.Context, pathway_id: IdArg) -> None:
     """Remove a pathway (your credentials are not touched)."""
     state = state_of(ctx)
     with open_wallet(state) as wallet:
-        wallet.pathways.remove(pathway_id)
-    state.output().success(f"removed pathway {pathway_id}")
+        full_id = wallet.pathways.get(pathway_id).pathway.id  # a prefix names the pathway
+        wallet.pathways.remove(full_id)
+    state.output().success(f"removed pathway {clean(full_id)}")
 
 
 @app.command()
@@ -212,8 +213,10 @@ def tick(
     """Record a manual step (an internship, a job) as done, on your own word."""
     state = state_of(ctx)
     with open_wallet(state) as wallet:
-        wallet.pathways.tick(pathway_id, key, undo=undo)
-    state.output().success(f"{pathway_id}: {key} {'not done' if undo else 'done (self-attested)'}")
+        full_id = wallet.pathways.tick(pathway_id, key, undo=undo).pathway.id
+    state.output().success(
+        f"{clean(full_id)}: {clean(key)} {'not done' if undo else 'done (self-attested)'}"
+    )
 
 
 @app.command()

@@ -335,7 +335,12 @@ class Wallet:
         if not ids:
             raise NotFound(f"no credential with id {id_or_prefix!r}")
         if len(ids) > 1:
-            raise UsageError(f"id prefix {id_or_prefix!r} matches {len(ids)} credentials")
+            from credwallet.wallet.pathways import candidates
+
+            raise UsageError(
+                f"id prefix {id_or_prefix!r} matches {len(ids)} credentials: "
+                f"{candidates(sorted(i[:12] for i in ids))}"
+            )
         return ids[0]
 
     def get(self, id_or_prefix: str, *, now: datetime | None = None) -> Held:

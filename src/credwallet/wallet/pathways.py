@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from credwallet.store import Store, StoredRecord
     from credwallet.wallet.held import Held
 
-__all__ = ["KIND_PATHWAY", "PathwayBook", "StoredPathway"]
+__all__ = ["KIND_PATHWAY", "PathwayBook", "StoredPathway", "candidates"]
 
 KIND_PATHWAY = "pathway"
 
@@ -103,6 +103,12 @@ def to_held(items: Sequence[Held]) -> list[Any]:
     ]
 
 
+def candidates(names: Sequence[str], *, shown: int = 8) -> str:
+    """The candidates of an ambiguous prefix, on one line (the first few when there are many)."""
+    listed = ", ".join(names[:shown])
+    return listed if len(names) <= shown else f"{listed}, and {len(names) - shown} more"
+
+
 class PathwayBook:
     """The wallet's pathways (one sealed record each)."""
 
@@ -122,10 +128,19 @@ class PathwayBook:
         return sorted(found, key=lambda p: p.pathway.id)
 
     def get(self, pathway_id: str) -> StoredPathway:
+        """The pathway with this id, or the only one whose id starts with it."""
         record_id = self._store.find_dedup(_dedup(pathway_id))
-        if record_id is None:
+        if record_id is not None:
+            return _decode(record_id, self._store.get(record_id).payload)
+        found = [p for p in self.all() if pathway_id and p.pathway.id.startswith(pathway_id)]
+        if not found:
             raise NotFound(f"no pathway {pathway_id!r} (see `credwallet pathway list`)")
-        return _decode(record_id, self._store.get(record_id).payload)
+        if len(found) > 1:
+            raise UsageError(
+                f"pathway id prefix {pathway_id!r} matches {len(found)} pathways: "
+                f"{candidates([p.pathway.id for p in found])}"
+            )
+        return found[0]
 
     def _save(
         self, pathway: Pathway, origin: str, not_converted: Sequence[str], replace: bool
