@@ -91,3 +91,27 @@ def test_long_ids_are_abbreviated_with_dots() -> None:
     short = abbreviate(did)
     assert len(short) == 28 and "..." in short
     assert short.startswith("did:key:z6") and short.endswith(did[-8:])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_import_lines_fit(wallet: Run, tmp_path: Path, width: int) -> None:
+    """Import's per-file lines fit COLUMNS: long paths and names are abbreviated with '...'."""
+    deep = tmp_path / ("a-folder-with-a-rather-long-name-" * 2) / "badges-received-in-2025"
+    deep.mkdir(parents=True)
+    for source in sorted(EXAMPLES.iterdir()):
+        if source.is_file() and source.suffix != ".md":
+            target = deep / f"{source.stem}-downloaded-from-the-issuers-site{source.suffix}"
+            target.write_bytes(source.read_bytes())
+    (deep / "not-a-credential-just-some-notes-with-a-long-file-name.txt").write_text("notes")
+    (deep / "broken-badge-that-a-long-winded-issuer-sent-by-mail.json").write_text('{"a": ')
+    result = wallet("import", str(deep), "--offline", env={"COLUMNS": str(width)})
+    assert result.exit_code != 1, result.output
+    _fits(result.stderr, width)
+    text = result.stderr
+    assert text.count("imported  ") == 5 and "failed  " in text
+    assert "[expired on 2025-03-01]" in text or "[expired]" in text
+    if width < 120:
+        assert "..." in text
+    ids = [c["id"][:8] for c in json.loads(wallet("show", "--json").stdout)["credentials"]]
+    for short_id in ids:  # every new id is on screen whole: it is what the user types next
+        assert f"-> {short_id} " in text

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from credwallet.cli._output import Output, clean
+from credwallet.cli._output import Output, abbreviate, clean
 from credwallet.cli._state import JsonFlag, OfflineFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.errors import ExitCode
-from credwallet.wallet import ImportSummary
+from credwallet.wallet import ImportOutcome, ImportSummary
 
 __all__ = ["register"]
 
@@ -40,21 +41,71 @@ def _short(source: str) -> str:
     return relative if len(relative) < len(source) else source
 
 
-def _render(out: Output, summary: ImportSummary) -> None:
-    for item in summary.outcomes:
+def _fit(text: str, room: int, *, path: bool = False) -> str:
+    """``text`` in at most ``room`` cells. A name keeps its start and end; a path keeps its
+    end (the file's own name tells files apart, the folders they are in mostly do not)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= room:
+        return text
+    if room <= 3:
+        return text[:room]
+    if len(text) != cell_len(text):
+        return _cut(text, room)
+    return "..." + text[-(room - 3) :] if path else abbreviate(text, keep=room)
+
+
+def _cut(text: str, room: int) -> str:
+    # Wide characters (CJK names): cut by cells, not by characters, and mark the cut.
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, room - 3).rstrip() + "..."
+
+
+def _outcome_lines(item: ImportOutcome, width: int) -> list[str]:
+    """One outcome as lines of at most ``width`` cells: the result, the file, what became of it.
+
+    The file and the credential's name share what the fixed parts leave, the name first (it is
+    what the user looks for); what does not fit goes on indented lines below."""
+    from rich.cells import cell_len
+
+    head = f"{item.result:>9}  "
+    source = clean(_short(item.source))
+    if item.result == "imported":
         label = clean(item.name or item.source)
-        line = f"{item.result:>9}  {clean(_short(item.source))}"
-        if item.result == "imported":
-            state = clean(item.state_label or item.status)
-            line += f"  -> {item.wallet_id[:8] if item.wallet_id else ''} {label} [{state}]"
-        elif item.message:
-            # Reading errors name the file; it is already at the start of the line.
-            message = item.message.removeprefix(f"{item.source}: ")
-            line += f"  {clean(message)}"
-        out.message(line, style=_RESULT_STYLE.get(item.result))
-    for origin in summary.origin_summaries():
-        out.message(clean(origin["summary"]))
-    out.message(
+        arrow = f"-> {item.wallet_id[:8] if item.wallet_id else ''} "
+        tail = f" [{clean(item.state_label or item.status)}]"
+        room = width - len(head) - 2 - cell_len(arrow) - cell_len(tail)
+        if room >= 40:
+            name = _fit(label, room - min(cell_len(source), room * 2 // 5))
+            return [f"{head}{_fit(source, room - cell_len(name), path=True)}  {arrow}{name}{tail}"]
+        # Narrow: the file on one line, the credential it became on the next.
+        room = max(width - len(head) - cell_len(arrow) - cell_len(tail), 4)
+        return [
+            head + _fit(source, max(width - len(head), 8), path=True),
+            " " * len(head) + arrow + _fit(label, room) + tail,
+        ]
+    line = head + _fit(source, max(width - len(head), 8), path=True)
+    if not item.message:
+        return [line]
+    # Reading errors name the file; it is already at the start of the line.
+    message = clean(item.message.removeprefix(f"{item.source}: "))
+    if cell_len(line) + 2 + cell_len(message) <= width:
+        return [f"{line}  {message}"]
+    indent = " " * len(head)
+    return [
+        line,
+        *textwrap.wrap(message, max(width, 20), initial_indent=indent, subsequent_indent=indent),
+    ]
+
+
+def _render(out: Output, summary: ImportSummary) -> None:
+    width = out.err.width
+    for item in summary.outcomes:
+        for line in _outcome_lines(item, width):
+            out.message(line, style=_RESULT_STYLE.get(item.result))
+    lines = [clean(origin["summary"]) for origin in summary.origin_summaries()]
+    lines.append(
         f"{summary.count('imported')} imported, {summary.count('duplicate')} duplicates, "
         f"{summary.count('refused')} refused, {summary.count('failed')} failed"
         + (
@@ -63,6 +114,9 @@ def _render(out: Output, summary: ImportSummary) -> None:
             else ""
         )
     )
+    for line in lines:
+        for part in textwrap.wrap(line, max(width, 20), subsequent_indent="  ") or [""]:
+            out.message(part)
 
 
 def import_(
