@@ -62,15 +62,18 @@ def _cut(text: str, room: int) -> str:
     return set_cell_size(text, room - 3).rstrip() + "..."
 
 
-def _outcome_lines(item: ImportOutcome, width: int) -> list[str]:
+def _outcome_lines(item: ImportOutcome, width: int | None) -> list[str]:
     """One outcome as lines of at most ``width`` cells: the result, the file, what became of it.
 
     The file and the credential's name share what the fixed parts leave, the name first (it is
-    what the user looks for); what does not fit goes on indented lines below."""
+    what the user looks for); what does not fit goes on indented lines below. With no width
+    (a log, not a terminal) the outcome is one whole line, as scripts grep it."""
     from rich.cells import cell_len
 
     head = f"{item.result:>9}  "
     source = clean(_short(item.source))
+    if width is None:
+        return [_whole_line(item, head + source)]
     if item.result == "imported":
         label = clean(item.name or item.source)
         arrow = f"-> {item.wallet_id[:8] if item.wallet_id else ''} "
@@ -99,8 +102,22 @@ def _outcome_lines(item: ImportOutcome, width: int) -> list[str]:
     ]
 
 
+def _whole_line(item: ImportOutcome, line: str) -> str:
+    if item.result == "imported":
+        state = clean(item.state_label or item.status)
+        short_id = item.wallet_id[:8] if item.wallet_id else ""
+        return f"{line}  -> {short_id} {clean(item.name or item.source)} [{state}]"
+    if item.message:
+        # Reading errors name the file; it is already at the start of the line.
+        return f"{line}  {clean(item.message.removeprefix(f'{item.source}: '))}"
+    return line
+
+
 def _render(out: Output, summary: ImportSummary) -> None:
-    width = out.err.width
+    # A terminal, or a width the user set (COLUMNS), gets lines that fit; a log gets one whole
+    # line per input, however long, so that grep finds the file and its outcome together.
+    fit = out.err.is_terminal or bool(os.environ.get("COLUMNS"))
+    width = out.err.width if fit else None
     for item in summary.outcomes:
         for line in _outcome_lines(item, width):
             out.message(line, style=_RESULT_STYLE.get(item.result))
@@ -115,7 +132,10 @@ def _render(out: Output, summary: ImportSummary) -> None:
         )
     )
     for line in lines:
-        for part in textwrap.wrap(line, max(width, 20), subsequent_indent="  ") or [""]:
+        parts = (
+            [line] if width is None else textwrap.wrap(line, max(width, 20), subsequent_indent="  ")
+        )
+        for part in parts or [""]:
             out.message(part)
 
 
