@@ -22,7 +22,7 @@ app = typer.Typer(
     name="credwallet",
     help="A private, encrypted wallet for your badges and micro-credentials.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (ids: cli/_complete.py)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from credwallet.cli._complete import credential_ids
 from credwallet.cli._output import clean
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
@@ -17,7 +18,9 @@ __all__ = ["register"]
 
 def remove(
     ctx: typer.Context,
-    credential: Annotated[str, typer.Argument(help="A wallet id or unique prefix.")],
+    credential: Annotated[
+        str, typer.Argument(help="A wallet id or unique prefix.", autocompletion=credential_ids)
+    ],
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
     ] = False,

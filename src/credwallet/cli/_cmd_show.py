@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from credwallet.cli._complete import credential_ids
 from credwallet.cli._output import Output, abbreviate, clean, fmt_date
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
@@ -182,7 +183,10 @@ def _detail(out: Output, held: Held, disclosed: dict[str, Any] | None = None) ->
 
 def show(
     ctx: typer.Context,
-    credential: Annotated[str | None, typer.Argument(help="A wallet id or unique prefix.")] = None,
+    credential: Annotated[
+        str | None,
+        typer.Argument(help="A wallet id or unique prefix.", autocompletion=credential_ids),
+    ] = None,
     issuer: Annotated[
         str | None, typer.Option(help="Only this issuer (id or name, substring).")
     ] = None,
@@ -270,7 +274,9 @@ def _render_pathways(out: Output, pathways: list[dict[str, Any]]) -> None:
 
 def tag(
     ctx: typer.Context,
-    credential: Annotated[str, typer.Argument(help="A wallet id or unique prefix.")],
+    credential: Annotated[
+        str, typer.Argument(help="A wallet id or unique prefix.", autocompletion=credential_ids)
+    ],
     tags: Annotated[list[str], typer.Argument(help="One or more tags to add.")],
 ) -> None:
     """Add tags to a credential."""
@@ -282,7 +288,9 @@ def tag(
 
 def untag(
     ctx: typer.Context,
-    credential: Annotated[str, typer.Argument(help="A wallet id or unique prefix.")],
+    credential: Annotated[
+        str, typer.Argument(help="A wallet id or unique prefix.", autocompletion=credential_ids)
+    ],
     tags: Annotated[list[str], typer.Argument(help="One or more tags to remove.")],
 ) -> None:
     """Remove tags from a credential."""

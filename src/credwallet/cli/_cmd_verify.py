@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from credwallet.cli._complete import credential_ids
 from credwallet.cli._output import Output, clean
 from credwallet.cli._state import AppState, JsonFlag, OfflineFlag, state_of
 from credwallet.cli._unlock import open_wallet
@@ -112,7 +113,10 @@ def verify(
     ctx: typer.Context,
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="Wallet ids (or prefixes), files, folders, bundles, -, or URLs."),
+        typer.Argument(
+            help="Wallet ids (or prefixes), files, folders, bundles, -, or URLs.",
+            autocompletion=credential_ids,
+        ),
     ] = None,
     all_stored: Annotated[
         bool, typer.Option("--all", help="Every credential in the wallet.")
@@ -173,7 +177,10 @@ def _verify_stored(state: AppState, ids: list[str], when: datetime) -> list[Veri
 
 def explain(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="A wallet id (or prefix) or a file.")],
+    target: Annotated[
+        str,
+        typer.Argument(help="A wallet id (or prefix) or a file.", autocompletion=credential_ids),
+    ],
     now: NowOption = None,
     offline: OfflineFlag = False,
     json_flag: JsonFlag = False,

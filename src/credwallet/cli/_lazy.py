@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import MutableMapping
 from typing import Any
 
 import typer
@@ -51,3 +53,20 @@ class LazyCommandGroup(ErrorBoundary):
             command = load_command(name)
             self.commands[name] = command
         return name, command, rest
+
+    def _main_shell_completion(
+        self,
+        ctx_args: MutableMapping[str, Any],
+        prog_name: str,
+        complete_var: str | None = None,
+    ) -> None:
+        # typer's shell scripts ask with `complete_bash`, click's documentation with
+        # `bash_complete`: both spellings answer the same (typer only knows its own).
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        shell, _, action = os.environ.get(var, "").partition("_")
+        if action in {"complete", "source"} and shell in _SHELLS:
+            os.environ[var] = f"{action}_{shell}"
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+_SHELLS = frozenset({"bash", "zsh", "fish", "powershell", "pwsh"})

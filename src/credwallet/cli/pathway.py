@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from credwallet.cli._complete import pathway_ids
 from credwallet.cli._output import Output, clean
 from credwallet.cli._state import JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
@@ -37,7 +38,10 @@ def _read(path: Path) -> bytes:
 
 
 FileArg = Annotated[Path, typer.Argument(help="The file to read.", show_default=False)]
-IdArg = Annotated[str, typer.Argument(help="The pathway id (see `pathway list`).")]
+IdArg = Annotated[
+    str,
+    typer.Argument(help="The pathway id or a unique prefix.", autocompletion=pathway_ids),
+]
 ReplaceFlag = Annotated[bool, typer.Option("--replace", help="Replace a pathway with the same id.")]
 
 
