@@ -339,7 +339,11 @@ def _render_health(out: Output, health: Any) -> None:
 
 def _report_problems(out: Output, problems: list[str]) -> None:
     if out.json_mode:
-        out.data({"checked": 0, "store_problems": problems})
+        # The documented shape of `check --json` (docs/schemas/check.schema.json), empty:
+        # nothing was re-verified.
+        from credwallet.wallet.health import HealthReport
+
+        out.data(HealthReport().to_json() | {"store_problems": problems, "advice": []})
         return
     for problem in problems:
         out.error(problem)
