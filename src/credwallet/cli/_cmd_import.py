@@ -98,7 +98,14 @@ def _outcome_lines(item: ImportOutcome, width: int | None) -> list[str]:
     indent = " " * len(head)
     return [
         line,
-        *textwrap.wrap(message, max(width, 20), initial_indent=indent, subsequent_indent=indent),
+        # Options and paths stay whole at hyphens (`--import-passphrase-file` is typed back).
+        *textwrap.wrap(
+            message,
+            max(width, 20),
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        ),
     ]
 
 
