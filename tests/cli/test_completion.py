@@ -45,10 +45,13 @@ def filled(wallet: Run, home: Path) -> tuple[dict[str, str], str]:
 
 class TestCommandsAndOptions:
     def test_command_names(self) -> None:
-        """`credwallet sh<Tab>` offers share and show."""
+        """`credwallet sh<Tab>` offers every command starting with "sh" (show, share, ...)."""
+        from credwallet.cli._commands import COMMANDS
+
         result = _complete("bash", "credwallet sh")
         assert result.exit_code == 0, result.output
-        assert result.stdout.split() == ["show", "share"]
+        assert result.stdout.split() == [name for name in COMMANDS if name.startswith("sh")]
+        assert {"show", "share"} <= set(result.stdout.split())
 
     def test_options_of_a_command(self) -> None:
         """`credwallet show --st<Tab>` offers --status."""
