@@ -236,3 +236,52 @@ class TestSecrets:
                 assert needle.decode("latin-1") not in text
         ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False)
         assert PASSPHRASE not in ps.stdout
+
+
+class TestEveryKindRoundTrips:
+    def test_every_kind_the_wallet_writes_is_restorable(self) -> None:
+        """A kind the wallet can store but restore refuses would make whole backups unrestorable."""
+        import importlib
+        import pkgutil
+
+        import credwallet.wallet
+        from credwallet.wallet.backup import RESTORABLE_KINDS
+
+        written = set()
+        for module_info in pkgutil.iter_modules(credwallet.wallet.__path__):
+            module = importlib.import_module(f"credwallet.wallet.{module_info.name}")
+            for name, value in vars(module).items():
+                if name.startswith("KIND_") and isinstance(value, str):
+                    written.add(value)
+        assert "pending-issuance" in written  # the scan finds the kinds it is meant to
+        assert written <= RESTORABLE_KINDS, written - RESTORABLE_KINDS
+
+    def test_a_pending_issuance_survives_backup_and_restore_once(
+        self, wallet: Run, home: Path, tmp_path: Path
+    ) -> None:
+        """A backup taken while a deferred issuance waits restores it, and only once per merge."""
+        from credwallet.exchange.model import PendingIssuance
+        from credwallet.wallet import Unlock, Wallet
+        from credwallet.wallet.receive import KIND_PENDING
+
+        pending = PendingIssuance(
+            issuer="https://issuer.example",
+            deferred_endpoint="https://issuer.example/deferred",
+            transaction_id="tx-8d2f",
+            access_token="token-not-shown",
+        )
+        with Wallet.open(home, Unlock(passphrase=lambda: PASSPHRASE)) as held:
+            held.store.put(KIND_PENDING, json.dumps(pending.to_json()).encode("utf-8"))
+        backup = tmp_path / "wallet.age"
+        assert wallet("backup", "-o", str(backup)).exit_code == 0
+        other = tmp_path / "restored"
+        first = _run_at(other, "restore", str(backup))
+        assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
+        again = _run_at(other, "restore", "--merge", str(backup))
+        assert again.exit_code == 0, again.output  # type: ignore[attr-defined]
+        with Wallet.open(other, Unlock(passphrase=lambda: PASSPHRASE)) as restored:
+            kept = [
+                PendingIssuance.from_json(json.loads(record.payload))
+                for record in restored.store.records(KIND_PENDING)
+            ]
+        assert kept == [pending]

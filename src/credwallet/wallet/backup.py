@@ -28,7 +28,17 @@ __all__ = ["BackupSummary", "RestoreSummary", "read_backup", "restore_backup", "
 
 # What restore may put back. Anything else in an archive is refused rather than stored blindly.
 RESTORABLE_KINDS = frozenset(
-    {"credential", "pathway", "identity", "holder-key", "cache", "setting", "trust", "shared"}
+    {
+        "credential",
+        "pathway",
+        "identity",
+        "holder-key",
+        "cache",
+        "setting",
+        "trust",
+        "shared",
+        "pending-issuance",  # a deferred receive still to be collected (wallet/receive.py)
+    }
 )
 
 RESTORE_PREFIX = ".credwallet-restore-"
@@ -235,11 +245,14 @@ def dedup_for_payload(kind: str, payload: bytes) -> bytes | None:
         if kind == "pathway":
             return b"pathway:" + str(json.loads(payload)["id"]).encode()
         if kind == "trust":
-            return b"trust:settings"
+            return b"trust:settings"  # one record of issuer-trust settings (wallet/trust.py)
         if kind == "shared":
-            return (
-                b"shared:" + str(json.loads(payload)["id"]).encode()
-            )  # wallet/shared_log.py  # one record of issuer-trust settings (wallet/trust.py)
+            return b"shared:" + str(json.loads(payload)["id"]).encode()  # wallet/shared_log.py
+        if kind == "pending-issuance":
+            # One deferred issuance is one (issuer, transaction id): restoring the same backup
+            # twice must not poll, and receive, the same credential twice.
+            data = json.loads(payload)
+            return b"pending:" + json.dumps([data["issuer"], data["transaction_id"]]).encode()
     except (CredwalletError, ValueError, KeyError, TypeError, RecursionError):
         return None  # kept without dedup: better a possible duplicate than a lost record
     return None

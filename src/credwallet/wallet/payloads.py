@@ -6,6 +6,7 @@ record of the wallet, so that a record which would break a view later is caught 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from credwallet.errors import CredwalletError
@@ -49,4 +50,11 @@ def _read(kind: str, payload: bytes, now: datetime) -> None:
         from credwallet.wallet.shared_log import decode_event
 
         decode_event(payload)
+    elif kind == "pending-issuance":
+        from credwallet.exchange.model import PendingIssuance
+
+        data = json.loads(payload)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        PendingIssuance.from_json(data)
     # "setting" records are opaque to every reader today: nothing to check.
