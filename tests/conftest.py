@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from support import CONTEXTS, EXTERNAL
+
+# Speed: keep compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the shared CI
+# box). Without it every xdist worker re-rewrites and recompiles all test modules (about 8 s of
+# collection each) and every CLI subprocess recompiles the modules it imports. The caches go
+# to the gitignored __pycache__ folders and are written atomically, so workers can share them.
+sys.dont_write_bytecode = False
 
 # Properties must not fail because a shared 2-core machine was slow for a moment (deadline,
 # too_slow), and CI runs the same examples every time (derandomize) so that a red run is a
@@ -35,6 +42,7 @@ def _isolated_environment(
     (base / "runtime").mkdir(mode=0o700)
     for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # see sys.dont_write_bytecode
     yield
 
 

@@ -524,9 +524,22 @@ class Fetcher:
         self._clock = clock or (lambda: datetime.now(UTC))
         # Certificates are always verified; a caller may bring its own trust roots (a company
         # CA, or a test server's self-signed certificate), never switch verification off.
-        self._tls = ssl_context or ssl.create_default_context()
-        if self._tls.verify_mode is not ssl.CERT_REQUIRED or not self._tls.check_hostname:
+        if ssl_context is not None and (
+            ssl_context.verify_mode is not ssl.CERT_REQUIRED or not ssl_context.check_hostname
+        ):
             raise ValueError("the TLS context must verify certificates and host names")
+        # The system's default context is made on first use: loading the CA bundle costs tens
+        # of milliseconds, and offline runs (and most Fetchers) never open a TLS connection.
+        self._given_tls = ssl_context
+        self._default_tls: ssl.SSLContext | None = None
+
+    @property
+    def _tls(self) -> ssl.SSLContext:
+        if self._given_tls is not None:
+            return self._given_tls
+        if self._default_tls is None:
+            self._default_tls = ssl.create_default_context()
+        return self._default_tls
 
     def fetch(self, url: str, *, accept: str = "application/json") -> Fetched:
         """The document at ``url``; raises FetchError with a one-line reason."""

@@ -327,6 +327,29 @@ class TestHttpsRedirects:
         assert calls == ["93.184.216.34"]
 
 
+class TestTlsContext:
+    def test_a_context_that_does_not_verify_is_refused(self) -> None:
+        """A caller's TLS context without certificate or host-name checks is refused at once."""
+        import ssl
+
+        lax = ssl.create_default_context()
+        lax.check_hostname = False
+        with pytest.raises(ValueError, match="must verify"):
+            Fetcher(cache=None, offline=False, ssl_context=lax)
+        lax.verify_mode = ssl.CERT_NONE
+        with pytest.raises(ValueError, match="must verify"):
+            Fetcher(cache=None, offline=False, ssl_context=lax)
+
+    def test_the_default_context_verifies_and_is_made_once(self) -> None:
+        """Without a context the system default is used (made on first use, then kept)."""
+        import ssl
+
+        fetcher = Fetcher(cache=None, offline=False)
+        tls = fetcher._tls
+        assert tls.verify_mode is ssl.CERT_REQUIRED and tls.check_hostname
+        assert fetcher._tls is tls
+
+
 class TestOffline:
     def test_offline_never_opens_a_socket(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Offline mode serves the cache and opens no socket."""
