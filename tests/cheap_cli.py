@@ -4,6 +4,9 @@
 ``init``, so a crash test hits exactly the window it means to, with no timing guesswork:
 ``schema`` (inside the staging transaction), ``install`` (staging done, before the rename),
 ``installed`` (after the rename, before the store opens).
+
+``CREDWALLET_TEST_PAUSE_AT`` (tests only) stops it inside or after its N-th write transaction
+until the test kills it (see ``tests/pause_points.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import credwallet.store.kdf as kdf
+import pause_points
 from credwallet.cli import main
 
 kdf.CREATION_PROFILE = kdf.CHEAPEST
@@ -51,4 +55,5 @@ def _arm(point: str) -> None:
 if __name__ == "__main__":
     if kill_at := os.environ.get("CREDWALLET_TEST_KILL_AT"):
         _arm(kill_at)
+    pause_points.arm_from_env()
     main()

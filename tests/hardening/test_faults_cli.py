@@ -1,7 +1,8 @@
 """Faults around a wallet that already holds credentials: disk full, bad sessions, rollback.
 
 Real processes (``tests/cheap_cli.py``): the disk-full case needs a resource limit on the child
-only, and sessions live in files shared between processes.
+only, and sessions live in files shared between processes. The rollback cases and the
+read-backs run in this process (each run opens the wallet afresh from disk all the same).
 """
 
 from __future__ import annotations
@@ -22,21 +23,24 @@ from clirun import (
     assert_no_crash,
     assert_one_line_error,
     copy_wallet,
+    inproc,
     make_template_wallet,
     subproc,
 )
+
+from credwallet.store import Store
 
 HELD = 5
 
 
 def _ids(home: Path) -> set[str]:
-    ran = subproc(home, "show", "--json")
+    ran = inproc(home, "show", "--json")
     assert ran.code == 0, ran.all
     return {item["id"] for item in json.loads(ran.out)["credentials"]}
 
 
 def _check_clean(home: Path) -> None:
-    ran = subproc(home, "check", "--offline", "--json")
+    ran = inproc(home, "check", "--offline", "--json")
     assert ran.code == 0, ran.all
     assert json.loads(ran.out)["store_problems"] == []
 
@@ -87,7 +91,7 @@ class TestDiskFull:
         assert before <= after
         assert (len(after) - len(before)) % 100 == 0  # only whole import chunks, if any
         _check_clean(home)
-        rerun = subproc(home, "import", str(badges))
+        rerun = inproc(home, "import", str(badges))
         assert rerun.code == 0, rerun.all
         assert len(_ids(home)) == HELD + 110
 
@@ -95,8 +99,9 @@ class TestDiskFull:
 class TestSessions:
     def test_expired_session_is_refused(self, home: Path) -> None:
         """A session used after its time is up fails with exit 5 and says it expired."""
-        token = _session(home, "1s")
-        time.sleep(2)
+        # Made as if a minute ago, valid for a second: its time is up, with no waiting.
+        with Store.open(home, PASSPHRASE) as store:
+            token = store.create_session(1, now=time.time() - 60)
         ran = _with_session(home, token, "show")
         assert_one_line_error(ran, code=5)
         assert "expired" in ran.err
@@ -105,7 +110,7 @@ class TestSessions:
     def test_session_from_another_wallet_is_refused(self, home: Path, tmp_path: Path) -> None:
         """A token from wallet A does not open wallet B (exit 5), and still opens A."""
         other = tmp_path / "other"
-        assert subproc(other, "init").code == 0
+        assert inproc(other, "init").code == 0
         token = _session(home, "5m")
         ran = _with_session(other, token, "show")
         assert_one_line_error(ran, code=5)
@@ -138,11 +143,11 @@ class TestRollback:
         """An older wallet.db put back: opening warns of a rollback and `check` exits 5."""
         saved = tmp_path / "saved-home"
         shutil.copytree(home, saved)
-        more = subproc(home, "import", str(write_badges(tmp_path / "more", 3, start=500)[0].parent))
+        more = inproc(home, "import", str(write_badges(tmp_path / "more", 3, start=500)[0].parent))
         assert more.code == 0, more.all
         shutil.copy2(saved / "wallet.db", home / "wallet.db")
 
-        shown = subproc(home, "show", "--json")
+        shown = inproc(home, "show", "--json")
         assert_no_crash(shown)
         assert shown.code == 0, shown.all
         assert len(json.loads(shown.out)["credentials"]) == HELD  # the old copy reads fine
@@ -150,13 +155,13 @@ class TestRollback:
         assert len(warnings) == 1 and warnings[0].startswith("credwallet: warning: ")
         assert re.search(r"generation \d+ but this home last saw generation \d+", warnings[0])
 
-        checked = subproc(home, "check", "--offline", "--json")
+        checked = inproc(home, "check", "--offline", "--json")
         assert_no_crash(checked)
         assert checked.code == 5, checked.all
         problems = json.loads(checked.out)["store_problems"]
         assert any("rollback suspected" in p for p in problems), problems
         # Still reported on the next run: the warning is not a one-off.
-        assert subproc(home, "check", "--offline").code == 5
+        assert inproc(home, "check", "--offline").code == 5
 
     def test_the_warning_outlives_later_writes_until_accepted(
         self, home: Path, tmp_path: Path
@@ -166,23 +171,23 @@ class TestRollback:
         saved = tmp_path / "saved-home"
         shutil.copytree(home, saved)
         wallet_id = next(iter(_ids(home)))[:8]
-        assert subproc(home, "tag", wallet_id, "a", "b").code == 0
+        assert inproc(home, "tag", wallet_id, "a", "b").code == 0
         shutil.copy2(saved / "wallet.db", home / "wallet.db")
         for n in range(4):  # more writes than the generations lost
-            tagged = subproc(home, "tag", wallet_id, f"after-{n}")
+            tagged = inproc(home, "tag", wallet_id, f"after-{n}")
             assert tagged.code == 0, tagged.all
             assert "possible rollback" in tagged.err
-        assert "possible rollback" in subproc(home, "show").err
-        assert subproc(home, "check", "--offline").code == 5
-        accepted = subproc(home, "check", "--offline", "--accept-rollback", "--json")
+        assert "possible rollback" in inproc(home, "show").err
+        assert inproc(home, "check", "--offline").code == 5
+        accepted = inproc(home, "check", "--offline", "--accept-rollback", "--json")
         assert accepted.code == 0, accepted.all
         assert json.loads(accepted.out)["store_problems"] == []
-        assert "rollback" not in subproc(home, "show").err
+        assert "rollback" not in inproc(home, "show").err
         _check_clean(home)
 
     def test_a_wallet_that_only_moved_forward_is_not_flagged(self, home: Path) -> None:
         """Control: after ordinary writes there is no rollback warning and `check` is clean."""
-        assert subproc(home, "tag", next(iter(_ids(home)))[:8], "kept").code == 0
-        shown = subproc(home, "show")
+        assert inproc(home, "tag", next(iter(_ids(home)))[:8], "kept").code == 0
+        shown = inproc(home, "show")
         assert "rollback" not in shown.err
         _check_clean(home)

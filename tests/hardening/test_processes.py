@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from badges import write_badges
+from clirun import inproc
 
+from pause_points import kill_when_paused
 from support import REPO
 
 PASSPHRASE = "processes test passphrase"
@@ -30,22 +29,17 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        _cli(home, *args), env=_env(), capture_output=True, text=True, timeout=300
-    )
-
-
 def _count(home: Path) -> int:
-    result = _run(home, "show", "--json")
-    assert result.returncode == 0, result.stderr
-    return len(json.loads(result.stdout)["credentials"])
+    """Read back in this process: the state on disk is what is being checked."""
+    result = inproc(home, "show", "--json", passphrase=PASSPHRASE)
+    assert result.code == 0, result.err
+    return len(json.loads(result.out)["credentials"])
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "wallet"
-    assert _run(home, "init").returncode == 0
+    assert inproc(home, "init", passphrase=PASSPHRASE).code == 0
     return home
 
 
@@ -53,26 +47,21 @@ class TestKilledImport:
     def test_kill_9_leaves_whole_records_and_rerun_finishes_exactly(
         self, home: Path, tmp_path: Path
     ) -> None:
-        """After kill -9 mid-import the wallet opens; re-running ends with each badge once."""
+        """After kill -9 mid-import the wallet opens; re-running ends with each badge once.
+
+        The import writes its 400 badges in transactions of 100. Each kill lands at an exact
+        point (tests/pause_points.py): inside a transaction before its COMMIT, or between two.
+        """
         badges = tmp_path / "badges"
         write_badges(badges, 400)
-        rng = random.Random(20261202)
-        for _trial in range(3):
-            proc = subprocess.Popen(
-                _cli(home, "import", str(badges)),
-                env=_env(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(rng.uniform(0.3, 1.5))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            count = _count(home)  # the wallet opens and is readable after every kill
-            assert 0 <= count <= 400
-        check = _run(home, "check", "--json", "--offline")
-        assert json.loads(check.stdout)["store_problems"] == []
-        final = _run(home, "import", str(badges), "--json")
-        assert final.returncode == 0, final.stderr
+        # (pause point, whole records held afterwards): a killed transaction adds nothing.
+        for point, held in (("inside:1", 0), ("after:2", 200), ("inside:2", 300)):
+            kill_when_paused(_cli(home, "import", str(badges)), _env(), point)
+            assert _count(home) == held, point  # the wallet opens and is readable after a kill
+        check = inproc(home, "check", "--json", "--offline", passphrase=PASSPHRASE)
+        assert json.loads(check.out)["store_problems"] == []
+        final = inproc(home, "import", str(badges), "--json", passphrase=PASSPHRASE)
+        assert final.code == 0, final.err
         assert _count(home) == 400
 
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import signal
-import subprocess
+import os
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,8 @@ from storehelp import PASSPHRASE
 
 from credwallet.errors import CredwalletError, DamagedWallet, NotFound
 from credwallet.store import Store
+from pause_points import kill_when_paused
+from support import REPO
 
 ORIGINALS = {f"payload {i}".encode() * (i + 1) for i in range(60)}
 
@@ -67,7 +66,10 @@ IMPORTER = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
+    sys.path.insert(0, sys.argv[3])
+    import pause_points
     from credwallet.store import Store
+    pause_points.arm_from_env()
     with Store.open(Path(sys.argv[1]), sys.argv[2]) as store:
         tag = os.urandom(4).hex().encode()
         store.put_many(
@@ -80,15 +82,19 @@ IMPORTER = textwrap.dedent(
 class TestKilledWriter:
     @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
     def test_kill_9_leaves_whole_chunks(self, home: Path) -> None:
-        """After kill -9 mid-import the store opens, verifies, and holds only whole chunks."""
+        """After kill -9 mid-import the store opens, verifies, and holds only whole chunks.
+
+        Each writer is killed at an exact point (tests/pause_points.py): inside its N-th chunk
+        transaction before the COMMIT (that chunk is lost whole), or just after a COMMIT.
+        """
         Store.create(home, PASSPHRASE).close()
-        rng = random.Random(20261202)
-        for _trial in range(5):
-            proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(home), PASSPHRASE])
-            time.sleep(rng.uniform(0.2, 0.8))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        argv = [sys.executable, "-c", IMPORTER, str(home), PASSPHRASE, str(REPO / "tests")]
+        held = 0
+        for point in ("inside:1", "after:1", "inside:3", "after:4", "inside:7"):
+            kill_when_paused(argv, dict(os.environ), point)
+            where, _, nth = point.partition(":")
+            held += 50 * (int(nth) - (where == "inside"))
             with Store.open(home, PASSPHRASE) as store:
-                assert store.count() % 50 == 0
+                assert store.count() == held, point
                 assert store.check() == []
                 assert not store.rollback_suspected
