@@ -1,4 +1,4 @@
-"""Run the credwallet CLI with the test-only cheap KDF (for real-subprocess tests).
+"""Run the credwallet CLI with the test-only cheap KDFs (for real-subprocess tests).
 
 ``CREDWALLET_TEST_KILL_AT`` (tests only) makes the process SIGKILL itself at a named point of
 ``init``, so a crash test hits exactly the window it means to, with no timing guesswork:
@@ -19,8 +19,10 @@ from typing import Any
 import credwallet.store.kdf as kdf
 import pause_points
 from credwallet.cli import main
+from credwallet.wallet import backup
 
 kdf.CREATION_PROFILE = kdf.CHEAPEST
+backup.BACKUP_LOG_N = 10  # as tests/conftest.py: backups with a cheap scrypt work factor
 
 
 def _die() -> None:

@@ -64,9 +64,17 @@ def external() -> Path:
     return EXTERNAL
 
 
+# scrypt work factor of the backups the suite writes: 2^10 instead of age's 2^18 (a second and
+# 256 MiB per backup and per restore). tests/age checks the real default.
+TEST_BACKUP_LOG_N = 10
+
+
 @pytest.fixture(autouse=True)
 def _cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """New keyslots use the test-only CHEAPEST KDF profile, so creating a wallet takes ms."""
+    """New keyslots use the test-only CHEAPEST KDF profile, so creating a wallet takes ms;
+    new backups the cheap TEST_BACKUP_LOG_N."""
     from credwallet.store import kdf
+    from credwallet.wallet import backup
 
     monkeypatch.setattr(kdf, "CREATION_PROFILE", kdf.CHEAPEST)
+    monkeypatch.setattr(backup, "BACKUP_LOG_N", TEST_BACKUP_LOG_N)

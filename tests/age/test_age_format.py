@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -99,6 +101,15 @@ class TestLayout:
         assert asked == [18]
         assert b"-> scrypt " in header
         assert header.split(b"\n")[1].endswith(b" 18")
+
+    def test_wallet_backups_use_the_default_work_factor(self) -> None:
+        """`credwallet backup` writes at 2^18 too. The suite lowers it for speed (conftest), so
+        a fresh interpreter reports the shipped value."""
+        code = "from credwallet.wallet import backup; print(backup.BACKUP_LOG_N)"
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "18"
 
 
 class TestStreaming:

@@ -20,7 +20,7 @@ from pathlib import Path
 from credwallet import __version__
 from credwallet.errors import BadInput, CredwalletError, UsageError, WalletExists
 from credwallet.store import Store
-from credwallet.store.age import AgeWriter, iter_decrypt_passphrase
+from credwallet.store.age import DEFAULT_LOG_N, AgeWriter, iter_decrypt_passphrase
 from credwallet.store.archive import ArchiveReader, ArchiveRecord, ArchiveWriter
 from credwallet.store.atomic import atomic_write, remove_stale_temps
 
@@ -44,6 +44,10 @@ RESTORABLE_KINDS = frozenset(
 RESTORE_PREFIX = ".credwallet-restore-"
 STALE_RESTORE_SECONDS = 3600.0
 STALE_TEMP_SECONDS = 3600.0
+# scrypt work factor of new backups: age's default (2^18, about a second). Only the test suite
+# lowers it (tests/conftest.py, as it does the keyslot KDF's CREATION_PROFILE); a restore reads
+# the factor from the file, so it costs what the backup's writer chose.
+BACKUP_LOG_N = DEFAULT_LOG_N
 
 DedupFor = Callable[[str, bytes], bytes | None]
 
@@ -68,7 +72,13 @@ class RestoreSummary:
 
 
 def write_backup(
-    store: Store, out: Path, passphrase: str, *, now: datetime, log_n: int = 18, force: bool = False
+    store: Store,
+    out: Path,
+    passphrase: str,
+    *,
+    now: datetime,
+    log_n: int | None = None,
+    force: bool = False,
 ) -> BackupSummary:
     """Write every record to ``out`` as an age file; the plaintext never touches the disk."""
     target = out.expanduser()
@@ -80,7 +90,10 @@ def write_backup(
     # Temp files of a backup killed earlier (`.NAME.age.tmp-*`): ciphertext only, but clutter.
     remove_stale_temps(target, older_than=STALE_TEMP_SECONDS)
     kinds: dict[str, int] = {}
-    with atomic_write(target) as sink, AgeWriter(sink, passphrase, log_n=log_n) as sealed:
+    with (
+        atomic_write(target) as sink,
+        AgeWriter(sink, passphrase, log_n=BACKUP_LOG_N if log_n is None else log_n) as sealed,
+    ):
         writer = ArchiveWriter(
             sealed,
             created=now,

@@ -1045,7 +1045,7 @@ def _refresh(
 
 
 def backup_wallet(
-    wallet: Wallet, out: Path, passphrase: str, *, log_n: int = 18, force: bool = False
+    wallet: Wallet, out: Path, passphrase: str, *, log_n: int | None = None, force: bool = False
 ) -> Any:
     from credwallet.wallet.backup import write_backup
 
