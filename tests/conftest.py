@@ -27,22 +27,45 @@ settings.register_profile(
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
+# scrypt work factor of the backups the suite writes: 2^10 instead of age's 2^18 (a second and
+# 256 MiB per backup and per restore). tests/age checks the real default.
+TEST_BACKUP_LOG_N = 10
+
+
+def _point_at(patch: pytest.MonkeyPatch, base: Path) -> None:
+    """Every credwallet location under ``base``; no passphrase, session or colour setting."""
+    patch.setenv("CREDWALLET_HOME", str(base / "home"))
+    patch.setenv("CREDWALLET_CACHE_DIR", str(base / "cache"))
+    patch.setenv("XDG_RUNTIME_DIR", str(base / "runtime"))
+    patch.setenv("XDG_STATE_HOME", str(base / "state"))  # the session-file fallback
+    patch.setenv("CREDWALLET_CONTEXTS", str(CONTEXTS))
+    (base / "runtime").mkdir(mode=0o700)
+    for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR"):
+        patch.delenv(name, raising=False)
+    patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # see sys.dont_write_bytecode
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cheap KDFs and a private environment before any fixture runs, including module- and
+    class-scoped ones (they run before the function-scoped fixtures below: a wallet a module
+    fixture made used to get the real Argon2id, and every later unlock paid for it)."""
+    from credwallet.store import kdf
+    from credwallet.wallet import backup
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kdf, "CREATION_PROFILE", kdf.CHEAPEST)
+        patch.setattr(backup, "BACKUP_LOG_N", TEST_BACKUP_LOG_N)
+        _point_at(patch, tmp_path_factory.mktemp("suite-env"))
+        yield
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
     """Point every credwallet location at a fresh temp dir; never touch the real user's."""
-    base = tmp_path_factory.mktemp("env")
-    monkeypatch.setenv("CREDWALLET_HOME", str(base / "home"))
-    monkeypatch.setenv("CREDWALLET_CACHE_DIR", str(base / "cache"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(base / "runtime"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))  # the session-file fallback
-    monkeypatch.setenv("CREDWALLET_CONTEXTS", str(CONTEXTS))
-    (base / "runtime").mkdir(mode=0o700)
-    for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # see sys.dont_write_bytecode
+    _point_at(monkeypatch, tmp_path_factory.mktemp("env"))
     yield
 
 
@@ -62,11 +85,6 @@ def external() -> Path:
     if not EXTERNAL.is_dir():
         pytest.skip(f"shared fixtures not found at {EXTERNAL}")
     return EXTERNAL
-
-
-# scrypt work factor of the backups the suite writes: 2^10 instead of age's 2^18 (a second and
-# 256 MiB per backup and per restore). tests/age checks the real default.
-TEST_BACKUP_LOG_N = 10
 
 
 @pytest.fixture(autouse=True)
