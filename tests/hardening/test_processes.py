@@ -49,20 +49,21 @@ class TestKilledImport:
     ) -> None:
         """After kill -9 mid-import the wallet opens; re-running ends with each badge once.
 
-        The import writes its 400 badges in transactions of 100. Each kill lands at an exact
-        point (tests/pause_points.py): inside a transaction before its COMMIT, or between two.
+        The import writes its 250 badges in transactions of 100 (IMPORT_CHUNK). Each kill lands
+        at an exact point (tests/pause_points.py): inside a transaction before its COMMIT, or
+        just after one. Badges already held are skipped before any write on a re-run.
         """
         badges = tmp_path / "badges"
-        write_badges(badges, 400)
-        # (pause point, whole records held afterwards): a killed transaction adds nothing.
-        for point, held in (("inside:1", 0), ("after:2", 200), ("inside:2", 300)):
+        write_badges(badges, 250)
+        # (pause point, records held afterwards): a killed transaction adds nothing.
+        for point, held in (("inside:1", 0), ("after:1", 100), ("inside:2", 200)):
             kill_when_paused(_cli(home, "import", str(badges)), _env(), point)
             assert _count(home) == held, point  # the wallet opens and is readable after a kill
         check = inproc(home, "check", "--json", "--offline", passphrase=PASSPHRASE)
         assert json.loads(check.out)["store_problems"] == []
         final = inproc(home, "import", str(badges), "--json", passphrase=PASSPHRASE)
         assert final.code == 0, final.err
-        assert _count(home) == 400
+        assert _count(home) == 250
 
 
 class TestConcurrentImports:
