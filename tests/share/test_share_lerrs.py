@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
-from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, item
+from share_helpers import JWT_VC2, NOW, OB3_EXPIRED, OB3_SMALL, item
 
 from credwallet.formats import parse
 from credwallet.models import ReportStatus
@@ -31,8 +32,13 @@ class TestLerRs:
         items = [item(OB3_SMALL, "w1"), item(OB3_EXPIRED, "w2")]
         vp = ler_rs_presentation(items, key=key, profile=profile, now=NOW)
         report, inner = verify_presentation(vp, source="vp", options=options())
-        assert report.status is ReportStatus.VALID, report
-        assert [r.status for r in inner] == [ReportStatus.VALID]
+        # The holder's proof holds; the presentation's verdict counts what it presents.
+        assert report.check("proof").status.value == "pass", report
+        assert report.check("credentials").status.value == "fail"
+        # The résumé credential, then each credential it embeds (the second one has expired).
+        assert [r.status for r in inner] == [
+            ReportStatus.VALID, ReportStatus.VALID, ReportStatus.INVALID,
+        ]  # fmt: skip
         (resume_vc,) = vp["verifiableCredential"]
         subject = resume_vc["credentialSubject"]
         assert resume_vc["issuer"] == key.did_key == subject["id"]
@@ -62,6 +68,61 @@ class TestLerRs:
         assert inner[0].check("proof").status.value == "fail"
 
 
+class TestLerRsEvidence:
+    """The holder's signature covers the résumé's claims; verifying it also checks each
+    credential the résumé carries, against its own issuer."""
+
+    def test_each_embedded_credential_gets_its_own_report(self) -> None:
+        """Besides the presentation and the résumé, one report per embedded credential, named
+        after its container, in its real state (an expired one is expired)."""
+        key = SigningKey.generate("Ed25519")
+        items = [item(OB3_SMALL, "w1"), item(OB3_EXPIRED, "w2"), item(JWT_VC2, "w3")]
+        vp = ler_rs_presentation(items, key=key, profile=None, now=NOW)
+        _, inner = verify_presentation(vp, source="cv.json", options=options())
+        sources = [r.source for r in inner]
+        assert sources[0] == "cv.json [credential 1]"
+        assert sources[1].startswith("cv.json [credential 1] certifications 1: Text analysis")
+        assert sources[2] == "cv.json [credential 1] certifications 2: Teamwork"
+        assert sources[3].startswith("cv.json [credential 1] certifications 3")
+        statuses = [r.status for r in inner]
+        assert statuses[:3] == [ReportStatus.VALID, ReportStatus.VALID, ReportStatus.INVALID]
+        assert inner[2].check("validity").status.value == "fail"
+        assert inner[2].check("proof").status.value == "pass"
+        assert inner[3].format == "vc-jwt"
+        assert inner[3].check("proof").status.value == "pass"
+
+    def test_a_forged_credential_inside_a_signed_resume_is_caught(self) -> None:
+        """A holder who edits a credential and signs the résumé over it: the résumé's own
+        proof passes, the embedded credential's proof fails."""
+        key = SigningKey.generate("Ed25519")
+        genuine = item(OB3_SMALL, "w1")
+        document = copy.deepcopy(dict(genuine.credential.document))
+        document["name"] = "Doctorate in Everything"
+        forged = dataclasses.replace(
+            genuine, credential=dataclasses.replace(genuine.credential, document=document)
+        )
+        vp = ler_rs_presentation([forged], key=key, profile=None, now=NOW)
+        report, inner = verify_presentation(vp, source="cv.json", options=options())
+        assert report.check("proof").status.value == "pass"
+        assert report.status is ReportStatus.INVALID  # it presents a forged credential
+        resume, evidence = inner
+        assert resume.status is ReportStatus.VALID
+        assert evidence.status is ReportStatus.INVALID
+        assert evidence.check("proof").status.value == "fail"
+
+    def test_only_resume_credentials_are_searched(self) -> None:
+        """An ordinary credential in a presentation adds no extra reports."""
+        from credwallet.share.presentation import create_presentation
+
+        key = SigningKey.generate("Ed25519")
+        vp = create_presentation(
+            [item(OB3_SMALL).credential], key=key, suite="eddsa-jcs-2022", created=NOW,
+            loader=DocumentLoader(context_dirs=[CONTEXTS], offline=True),
+        )  # fmt: skip
+        _, inner = verify_presentation(vp, source="vp", options=options())
+        assert len(inner) == 1
+
+
 class TestLerRsCommand:
     def test_cli_prints_a_verifiable_presentation(self, run, tmp_path) -> None:  # type: ignore[no-untyped-def]
         """share resume --format ler-rs prints JSON that `credwallet verify` accepts."""
@@ -72,4 +133,23 @@ class TestLerRsCommand:
         assert document["holder"]["name"] == "Ana Ćirić"
         target = tmp_path / "resume.json"
         target.write_text(result.stdout)
-        assert run("verify", str(target)).exit_code == 0
+        checked = run("--json", "verify", str(target))
+        # Every credential inside is checked against its issuer: the expired one says so (and,
+        # as for a bundle, makes the exit code 3), the others verify.
+        assert checked.exit_code == 3, checked.output
+        reports = json.loads(checked.stdout)
+        reports = reports if isinstance(reports, list) else reports["results"]
+        states = {r["source"].removeprefix(str(target)): r["status"] for r in reports}
+        assert states == {
+            "": "invalid",  # the presentation: it presents an expired credential
+            " [credential 1]": "valid",
+            " [credential 1] certifications 1: Robot Programming": "indeterminate",
+            " [credential 1] certifications 2: Text analysis": "valid",
+            " [credential 1] certifications 3: Teamwork": "invalid",
+        }, states
+        # The résumé's own words for each (the holder's claims at signing) say the same.
+        claimed = [
+            c["status"] for c in document["verifiableCredential"][0]["credentialSubject"][
+                "certifications"]
+        ]  # fmt: skip
+        assert claimed == ["Not fully verified", "Verified", "Expired"]

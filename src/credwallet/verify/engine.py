@@ -628,7 +628,7 @@ def verify_presentation(
         raise BadInput("a presentation must be a JSON object")
     vp_options = _with_embedded(_presentation_options(options))
     entries = _as_list(document.get("verifiableCredential"))
-    inner = _embedded_reports(entries, options, source)
+    inner = _embedded_reports(entries, options, source) + _resume_evidence(entries, options, source)
     if _has_merkle_proof(document):
         report = _blockcerts_presentation_report(document, source, vp_options)
         return _with_credentials_check(report, inner), inner
@@ -701,6 +701,26 @@ def _with_credentials_check(
     return VerificationReport(
         report.source, report.format, (*report.checks, check), report.checked_at
     )
+
+
+def _resume_evidence(
+    entries: list[object], options: VerifyOptions, source: str
+) -> list[VerificationReport]:
+    """A report for each credential an LER-RS résumé in the presentation embeds as evidence:
+    the holder's signature covers the résumé's claims, only the issuers' cover the credentials
+    (see lerrs.py)."""
+    from credwallet.verify import lerrs
+
+    reports: list[VerificationReport] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not lerrs.is_ler_rs(entry):
+            continue
+        found = lerrs.embedded_credentials(entry)
+        labels = [f"{source} [credential {index + 1}] {label}" for label, _ in found]
+        reports += _embedded_reports(
+            [e for _, e in found], _nested_options(options), source, labels=labels
+        )
+    return reports
 
 
 def _has_merkle_proof(document: Mapping[str, Any]) -> bool:
