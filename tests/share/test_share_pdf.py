@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import stat
 from pathlib import Path
 
@@ -107,6 +108,23 @@ class TestPaperAndFonts:
         result, _ = make([item(OB3_SMALL)], holder_name="Արամ Lee", font_dirs=[DEJAVU_SYSTEM])
         assert result.warnings == ()
         assert "Արամ Lee" in text_of(result.data)[0]
+
+
+    def test_a_baked_svg_badge_is_drawn_without_noise(self, caplog) -> None:  # type: ignore[no-untyped-def]
+        """A baked SVG badge (its <openbadges:credential> element unknown to the PDF library)
+        is drawn; no warning about skipped SVG elements reaches the user."""
+        svg = (
+            b'<svg xmlns="http://www.w3.org/2000/svg" '
+            b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" width="64" height="64">'
+            b"<title>Badge</title><openbadges:credential><![CDATA[{}]]></openbadges:credential>"
+            b'<rect width="64" height="64" fill="#2f5fb3"/></svg>'
+        )
+        plain, _ = make([item(OB3_SMALL, "w1")])
+        with caplog.at_level(logging.DEBUG):
+            result, _ = make([item(OB3_SMALL, "w1")], images={"w1": svg})
+        assert not [r for r in caplog.records if r.name.startswith("fpdf.svg")]
+        assert logging.getLogger("fpdf.svg").level == logging.NOTSET  # put back as it was
+        assert len(result.data) > len(plain.data)  # the picture is there, not the monogram
 
 
 class TestPdfCommand:

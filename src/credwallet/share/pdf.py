@@ -14,8 +14,10 @@ stays with the issuer's page (a link QR) or the signed credential (credwallet's 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -257,10 +259,23 @@ class _Writer:
                     start = None
 
     def image(self, data: bytes, x: float, y: float, size: float) -> bool:
+        # fpdf2 logs a warning for each SVG element it skips (a baked badge's <credential>
+        # element, <title>, ...) and warns of an SVG without a viewBox; the picture is drawn all
+        # the same, and those lines would land on the user's terminal as noise about their own
+        # badge.
+        svg_log = logging.getLogger("fpdf.svg")
+        level = svg_log.level
+        svg_log.setLevel(logging.ERROR)
         try:
-            self.pdf.image(io.BytesIO(data), x=x, y=y, w=size, h=size, keep_aspect_ratio=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.pdf.image(
+                    io.BytesIO(data), x=x, y=y, w=size, h=size, keep_aspect_ratio=True
+                )
         except Exception:
             return False
+        finally:
+            svg_log.setLevel(level)
         return True
 
     def monogram(self, name: str, x: float, y: float, size: float) -> None:
