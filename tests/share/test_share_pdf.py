@@ -109,7 +109,6 @@ class TestPaperAndFonts:
         assert result.warnings == ()
         assert "Արամ Lee" in text_of(result.data)[0]
 
-
     def test_a_baked_svg_badge_is_drawn_without_noise(self, caplog) -> None:  # type: ignore[no-untyped-def]
         """A baked SVG badge (its <openbadges:credential> element unknown to the PDF library)
         is drawn; no warning about skipped SVG elements reaches the user."""

@@ -7,8 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, VC1_OB3, ids, load
+from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, PASSPHRASE, VC1_OB3, ids, load
+from typer.testing import CliRunner, Result
 
+from credwallet.cli._app import app
 from credwallet.errors import BadInput, UsageError
 from credwallet.models import ReportStatus
 from credwallet.share.presentation import create_presentation
@@ -16,7 +18,7 @@ from credwallet.share.profile import HolderProfile, agreed_subject_name
 from credwallet.verify.engine import VerifyOptions, verify_presentation
 from credwallet.verify.jsonld import DocumentLoader
 from credwallet.verify.keys import SigningKey
-from support import CONTEXTS
+from support import CONTEXTS, EXTERNAL
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -86,6 +88,65 @@ class TestSignedName:
         report, _inner = verify_presentation(edited, source="vp", options=options)
         assert report.check("proof").status.value == "fail"
         assert report.status is ReportStatus.INVALID
+
+
+@pytest.fixture
+def jane(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A wallet whose one credential names its subject "Jane Doe", and no profile."""
+    home = tmp_path / "wallet"
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(
+            app,
+            ["--home", str(home), "--offline", *args],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+        )
+
+    assert invoke("init").exit_code == 0
+    assert invoke("import", str(EXTERNAL / VC1_OB3)).exit_code in (0, 3, 4)
+    return invoke
+
+
+class TestNoProfile:
+    """With no profile, every sharing command offers the name the credentials agree on and
+    puts no name on what it makes: the holder decides, nothing is invented."""
+
+    HINT = "your credentials name you 'Jane Doe': credwallet profile set --name 'Jane Doe'"
+
+    def test_bundle_offers_the_name_and_shows_none(self, jane, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        """The bundle's page, manifest and presentation carry the holder DID only."""
+        target = tmp_path / "b.zip"
+        (only,) = ids(jane).values()
+        result = jane("share", "bundle", only, "-o", str(target))
+        assert result.exit_code == 0, result.output
+        assert self.HINT in result.stderr
+        with zipfile.ZipFile(target) as archive:
+            page = archive.read("index.html").decode()
+            manifest = json.loads(archive.read("manifest.json"))
+            vp = json.loads(archive.read("presentation.json"))
+        assert "Credentials of Jane Doe" not in page
+        assert manifest.get("holder_name") is None
+        assert isinstance(vp["holder"], str) and vp["holder"].startswith("did:key:")
+
+    @pytest.mark.parametrize("fmt", ["markdown", "html", "jsonresume", "ler-rs"])
+    def test_resume_offers_the_name_and_uses_none(self, jane, fmt: str) -> None:  # type: ignore[no-untyped-def]
+        """Every résumé format offers the name on stderr; the export itself is unnamed."""
+        result = jane("share", "resume", "--format", fmt, "--include-invalid")
+        assert result.exit_code == 0, result.output
+        assert self.HINT in result.stderr
+        if fmt == "jsonresume":
+            assert "basics" not in json.loads(result.stdout)
+        elif fmt == "ler-rs":
+            document = json.loads(result.stdout)
+            assert isinstance(document["holder"], str)
+            assert "person" not in document["verifiableCredential"][0]["credentialSubject"]
+        else:
+            assert "Jane Doe:" not in result.stdout
+
+    def test_show_offers_the_agreed_name(self, jane) -> None:  # type: ignore[no-untyped-def]
+        """`profile show --json` has no profile and suggests the agreed name."""
+        shown = json.loads(jane("profile", "show", "--json").stdout)
+        assert shown == {"profile": None, "suggested_name": "Jane Doe"}
 
 
 class TestProfileCommands:

@@ -392,14 +392,13 @@ def pdf(
     out.success(f"Wrote {clean(out_path)}: a cover page and {len(items)} credential page(s)")
 
 
-def _ler_rs(wallet: Wallet, items: list[SharedItem], when: datetime) -> dict[str, object]:
+def _ler_rs(
+    wallet: Wallet, items: list[SharedItem], when: datetime, profile: HolderProfile | None
+) -> dict[str, object]:
     """The LER-RS résumé as a holder-signed presentation (see share/lerrs.py)."""
     from credwallet.share.lerrs import ler_rs_presentation
-    from credwallet.wallet.profile import load_profile
 
-    return ler_rs_presentation(
-        items, key=wallet.holder_key(), profile=load_profile(wallet.store), now=when
-    )
+    return ler_rs_presentation(items, key=wallet.holder_key(), profile=profile, now=when)
 
 
 @app.command("resume")
@@ -441,10 +440,9 @@ def resume(
             wallet.shared_items(ids or None, now=when, one_per_achievement=True)
         )
         items = exports.resume_items(held, now=when, include_invalid=include_invalid)
-        signed = _ler_rs(wallet, items, when) if fmt is ResumeFormat.LER_RS else None
-        from credwallet.wallet.profile import load_profile
-
-        profile = load_profile(wallet.store)
+        # With no profile, the name the credentials agree on is offered (on stderr), not used.
+        profile = _holder(wallet, held, out) if held else None
+        signed = _ler_rs(wallet, items, when, profile) if fmt is ResumeFormat.LER_RS else None
         _log(wallet, "resume", items, "-", detail=str(fmt))
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")

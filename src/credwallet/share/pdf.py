@@ -269,9 +269,7 @@ class _Writer:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self.pdf.image(
-                    io.BytesIO(data), x=x, y=y, w=size, h=size, keep_aspect_ratio=True
-                )
+                self.pdf.image(io.BytesIO(data), x=x, y=y, w=size, h=size, keep_aspect_ratio=True)
         except Exception:
             return False
         finally:
