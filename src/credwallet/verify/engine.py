@@ -66,6 +66,17 @@ __all__ = [
 VC_V1_CONTEXT: Final = "https://www.w3.org/2018/credentials/v1"
 VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 _URI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+#: Types only Open Badges 3.0 / CLR 2.0 define: a credential of one needs their @context.
+_OB_TYPES: Final = frozenset(
+    {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
+)
+#: Every published OB 3.0 / CLR 2.0 context, and the drafts early issuers used, start so.
+_OB_CONTEXT_PREFIXES: Final = (
+    "https://purl.imsglobal.org/spec/ob/",
+    "https://purl.imsglobal.org/spec/clr/",
+    "https://imsglobal.github.io/openbadges-specification/",
+    "https://dc.imsglobal.org/draft/",
+)
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,19 @@ def _format_check(
             return Check("format", CheckStatus.FAIL, f"the issuer id {issuer!r} is not a URI")
         if not isinstance(document.get("credentialSubject"), dict | list):
             return Check("format", CheckStatus.FAIL, "the credential has no credentialSubject")
+        ob_types = sorted(_OB_TYPES & {t for t in types if isinstance(t, str)})
+        if ob_types and not any(
+            isinstance(c, str) and c.startswith(_OB_CONTEXT_PREFIXES) for c in contexts
+        ):
+            # Without the Open Badges (or CLR) context, OB terms such as "achievement" mean
+            # nothing defined (VC 2.0's @vocab makes them issuer-dependent): malformed.
+            return Check(
+                "format",
+                CheckStatus.FAIL,
+                f"{ob_types[0]} needs the Open Badges 3.0 @context "
+                "(https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json or an earlier "
+                "version); this one has none",
+            )
     version = "VC 2.0" if first == VC_V2_CONTEXT else "VC 1.1"
     return Check(
         "format",
