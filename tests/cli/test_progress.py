@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from credwallet.cli._output import Output
@@ -49,3 +50,80 @@ def test_count_sources_walks_folders_without_reading(tmp_path: Path) -> None:
     (tmp_path / "b.png").write_bytes(b"")
     (tmp_path / "notes.md").write_text("x")
     assert count_sources([str(tmp_path), "-", "https://example.org/badge"]) == 4
+
+
+class TestBackupAndRestore:
+    """backup and restore report (done, total) as they go; the CLI draws it on a terminal."""
+
+    def _filled(self, tmp_path: Path) -> tuple[Path, int]:
+        from cli_support import PASSPHRASE
+        from typer.testing import CliRunner
+
+        from credwallet.cli._app import app
+
+        home = tmp_path / "wallet"
+        env = {"CREDWALLET_PASSPHRASE": PASSPHRASE}
+        runner = CliRunner()
+        assert runner.invoke(app, ["--home", str(home), "init"], env=env).exit_code == 0
+        examples = Path(__file__).resolve().parents[2] / "examples"
+        runner.invoke(app, ["--home", str(home), "import", str(examples), "--offline"], env=env)
+        return home, 5
+
+    def test_the_library_reports_every_record(self, tmp_path: Path) -> None:
+        from cli_support import PASSPHRASE
+
+        from credwallet.wallet import Unlock, Wallet
+        from credwallet.wallet.core import backup_wallet, restore_wallet
+
+        home, _ = self._filled(tmp_path)
+        wrote: list[tuple[int, int]] = []
+        with Wallet.open(home, Unlock(passphrase=lambda: PASSPHRASE)) as wallet:
+            summary = backup_wallet(
+                wallet,
+                tmp_path / "b.age",
+                PASSPHRASE,
+                log_n=10,
+                progress=lambda d, t: wrote.append((d, t)),
+            )
+        assert wrote == [(i, summary.records) for i in range(1, summary.records + 1)]
+        read: list[tuple[int, int]] = []
+        restore_wallet(
+            tmp_path / "b.age",
+            PASSPHRASE,
+            home=tmp_path / "restored",
+            into=None,
+            new_passphrase=PASSPHRASE,
+            progress=lambda d, t: read.append((d, t)),
+        )
+        done = [d for d, _ in read]
+        assert done == list(range(1, len(read) + 1))  # one step per record checked or stored
+        assert read[-1][0] == read[-1][1]  # ends at its total
+        assert len(read) == summary.records + (summary.records - 1)  # the holder key is not put
+
+    def test_the_cli_draws_a_bar_on_a_terminal(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from cli_support import PASSPHRASE
+        from typer.testing import CliRunner
+
+        from credwallet.cli._app import app
+
+        home, _ = self._filled(tmp_path)
+        stream = StringIO()
+        console = Console(file=stream, force_terminal=True, width=80)
+        monkeypatch.setattr(Output, "err", property(lambda self: console))
+        secret = tmp_path / "p.txt"
+        secret.write_text(PASSPHRASE)
+        secret.chmod(0o600)
+        env = {"CREDWALLET_PASSPHRASE": PASSPHRASE}
+        backup = ["backup", "-o", str(tmp_path / "b.age"), "--backup-passphrase-file", str(secret)]
+        result = CliRunner().invoke(app, ["--home", str(home), *backup], env=env)
+        assert result.exit_code == 0, result.output
+        import re
+
+        assert "backing up" in stream.getvalue()
+        assert re.search(r"\d+/\d+", stream.getvalue())  # count/total
+        restore = ["restore", str(tmp_path / "b.age"), "--backup-passphrase-file", str(secret)]
+        result = CliRunner().invoke(app, ["--home", str(tmp_path / "r"), *restore], env=env)
+        assert result.exit_code == 0, result.output
+        assert "restoring" in stream.getvalue()

@@ -34,8 +34,10 @@ def backup(
     state = state_of(ctx)
     output = state.output(json_flag=json_flag)
     secret = existing_passphrase(state, backup_passphrase_file, label="Backup passphrase")
-    with open_wallet(state) as wallet:
-        summary = backup_wallet(wallet, out, secret, force=force)
+    from credwallet.cli._progress import progress_for
+
+    with open_wallet(state) as wallet, progress_for(output, "backing up") as progress:
+        summary = backup_wallet(wallet, out, secret, force=force, progress=progress)
     if output.json_mode:
         output.data({"path": str(summary.path), "records": summary.records, "kinds": summary.kinds})
     else:
@@ -56,10 +58,12 @@ def restore(
     state = state_of(ctx)
     output = state.output(json_flag=json_flag)
     secret = existing_passphrase(state, backup_passphrase_file, label="Backup passphrase")
+    from credwallet.cli._progress import progress_for
+
     if merge:
-        with open_wallet(state) as wallet:
+        with open_wallet(state) as wallet, progress_for(output, "restoring") as progress:
             summary = restore_wallet(
-                file, secret, home=state.home, into=wallet, new_passphrase=None
+                file, secret, home=state.home, into=wallet, new_passphrase=None, progress=progress
             )
     else:
         if Wallet.exists(state.home):
@@ -68,7 +72,10 @@ def restore(
             raise WalletExists(
                 f"a wallet exists at {state.home}; use --merge to add the backup to it"
             )
-        summary = restore_wallet(file, secret, home=state.home, into=None, new_passphrase=secret)
+        with progress_for(output, "restoring") as progress:
+            summary = restore_wallet(
+                file, secret, home=state.home, into=None, new_passphrase=secret, progress=progress
+            )
     body = {
         "home": str(summary.home),
         "added": summary.added,

@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +50,8 @@ STALE_TEMP_SECONDS = 3600.0
 BACKUP_LOG_N = DEFAULT_LOG_N
 
 DedupFor = Callable[[str, bytes], bytes | None]
+#: ``progress(done, total)``: how far a backup or restore is (the CLI draws a bar from it).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ def write_backup(
     now: datetime,
     log_n: int | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> BackupSummary:
     """Write every record to ``out`` as an age file; the plaintext never touches the disk."""
     target = out.expanduser()
@@ -99,9 +102,11 @@ def write_backup(
             created=now,
             info={"wallet_id": store.wallet_id, "credwallet": __version__},
         )
-        for record in records:
+        for done, record in enumerate(records, 1):
             writer.add(ArchiveRecord(kind=record.kind, id=record.id, payload=record.payload))
             kinds[record.kind] = kinds.get(record.kind, 0) + 1
+            if progress is not None:
+                progress(done, len(records))
         writer.finish()
     return BackupSummary(target, len(records), kinds)
 
@@ -125,8 +130,8 @@ def read_backup(path: Path, passphrase: str) -> list[ArchiveRecord]:
 def _new_wallet(
     home: Path,
     passphrase: str,
-    records: list[ArchiveRecord],
-    dedup_for: DedupFor,
+    rows: Iterator[tuple[str, bytes, bytes | None, str | None]],
+    count: int,
     holder_key: bytes,
 ) -> None:
     """Build the wallet in a private temp dir beside ``home``, then rename it into place."""
@@ -139,10 +144,7 @@ def _new_wallet(
     try:
         built = staging / "wallet"
         with Store.create(built, passphrase, initial=[("holder-key", holder_key)]) as store:
-            store.put_many_keeping_ids(
-                ((r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in records),
-                chunk=max(1, len(records)),
-            )
+            store.put_many_keeping_ids(rows, chunk=max(1, count))
         if home.exists():
             home.rmdir()  # empty, checked above
         built.replace(home)
@@ -170,7 +172,7 @@ def remove_stale_restores(parent: Path, *, older_than: float = STALE_RESTORE_SEC
 
 
 def _readable(
-    records: list[ArchiveRecord], now: datetime
+    records: list[ArchiveRecord], now: datetime, tick: Callable[[], None]
 ) -> tuple[list[ArchiveRecord], list[tuple[str, str, str]]]:
     """Split the backup's records into those the wallet can read and those it cannot."""
     from credwallet.wallet.payloads import unreadable_reason
@@ -179,6 +181,7 @@ def _readable(
     skipped: list[tuple[str, str, str]] = []
     for record in records:
         reason = unreadable_reason(record.kind, record.payload, now=now)
+        tick()
         if reason is None:
             good.append(record)
         else:
@@ -194,6 +197,7 @@ def restore_backup(
     merge_into: Store | None,
     dedup_for: DedupFor,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> RestoreSummary:
     """Restore every readable record; an unreadable one is left out and listed, never stored.
 
@@ -203,9 +207,26 @@ def restore_backup(
     kinds: dict[str, int] = {}
     for record in records:
         kinds[record.kind] = kinds.get(record.kind, 0) + 1
-    good, skipped = _readable(records, now or datetime.now(UTC))
+    # Progress: every record is read back (checked), then every wanted one sealed and stored.
+    total = [2 * len(records)]
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total[0])
+
+    good, skipped = _readable(records, now or datetime.now(UTC), tick)
     holder = [r for r in good if r.kind == "holder-key"]
     wanted = [r for r in good if r.kind != "holder-key"]
+    total[0] = len(records) + len(wanted)
+
+    def rows() -> Iterator[tuple[str, bytes, bytes | None, str | None]]:
+        # Consumed as the store seals each record: the bar moves with the real work.
+        for r in wanted:
+            yield (r.kind, r.payload, dedup_for(r.kind, r.payload), r.id)
+            tick()
+
     if merge_into is None:
         if passphrase is None:
             raise UsageError("a passphrase is needed for the restored wallet")
@@ -215,7 +236,7 @@ def restore_backup(
             from credwallet.verify.keys import SigningKey
 
             key = SigningKey.generate("Ed25519").private_bytes()
-        _new_wallet(home, passphrase, wanted, dedup_for, key)
+        _new_wallet(home, passphrase, rows(), len(wanted), key)
         return RestoreSummary(
             home,
             len(wanted) + 1,
@@ -226,7 +247,7 @@ def restore_backup(
             new_holder_key=not holder,
         )
     results = merge_into.put_many_keeping_ids(
-        ((r.kind, r.payload, dedup_for(r.kind, r.payload), r.id) for r in wanted),
+        rows(),
         chunk=max(1, len(wanted)),  # one transaction: a merge lands whole or not at all
     )
     added = sum(1 for _, created in results if created)

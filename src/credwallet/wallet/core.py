@@ -1045,11 +1045,19 @@ def _refresh(
 
 
 def backup_wallet(
-    wallet: Wallet, out: Path, passphrase: str, *, log_n: int | None = None, force: bool = False
+    wallet: Wallet,
+    out: Path,
+    passphrase: str,
+    *,
+    log_n: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     from credwallet.wallet.backup import write_backup
 
-    return write_backup(wallet.store, out, passphrase, now=_now(), log_n=log_n, force=force)
+    return write_backup(
+        wallet.store, out, passphrase, now=_now(), log_n=log_n, force=force, progress=progress
+    )
 
 
 def restore_wallet(
@@ -1059,6 +1067,7 @@ def restore_wallet(
     home: Path,
     into: Wallet | None,
     new_passphrase: str | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     """Restore into an empty ``home`` (a new wallet) or, with ``into``, merge into that wallet."""
     from credwallet.wallet.backup import dedup_for_payload, read_backup, restore_backup
@@ -1070,6 +1079,7 @@ def restore_wallet(
         passphrase=new_passphrase,
         merge_into=into.store if into is not None else None,
         dedup_for=dedup_for_payload,
+        progress=progress,
     )
 
 
