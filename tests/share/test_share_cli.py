@@ -76,12 +76,16 @@ class TestShareCommands:
         assert content.data is not None and b"Robot Programming" in content.data
 
     def test_qr_terminal_json(self, run) -> None:  # type: ignore[no-untyped-def]
-        """share qr --json gives the payload texts."""
+        """share qr --json gives the payload texts: a JSON-LD VC with no public link gets a VP1
+        code for the Learner Credential Wallet / VerifierPlus, labelled so."""
         known = ids(run)
         result = run("share", "qr", known["Text analysis"], "--json")
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        assert data["kind"] == "credential" and data["texts"][0].startswith("CW1:")
+        assert data["kind"] == "vp1" and data["texts"][0].startswith("VP1-B")
+        assert "Learner Credential Wallet / VerifierPlus" in data["caption"]
+        (content,) = qr.decode_texts(data["texts"])
+        assert content.data is not None and b"Text analysis" in content.data
 
     def test_bad_qr_extension(self, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
         """An unknown output type is a usage error, not a traceback."""

@@ -12,7 +12,7 @@ from PIL import Image
 from share_helpers import NOW, OB2_HOSTED, OB3_EXPIRED, OB3_REVOKED, OB3_SKILL, OB3_SMALL, item
 
 from credwallet.models import Check, CheckStatus, VerificationReport
-from credwallet.share import qr
+from credwallet.share import qr, qrvp
 from credwallet.share.page import PageQr, render_index
 from credwallet.share.qrchoice import choose_qr
 
@@ -42,7 +42,7 @@ def with_checks(relative: str, wallet_id: str, *checks: tuple[str, str, str]):  
 def every_state():  # type: ignore[no-untyped-def]
     ok = ("format", "pass", "")
     return [
-        item(OB3_SMALL, "dense"),  # valid; its QR holds the whole credential (CW1)
+        item(OB3_SMALL, "dense"),  # valid; its QR is a VP1 code for the DCC wallet and verifier
         item(OB2_HOSTED, "link"),  # valid; its QR is the issuer's https page
         item(OB3_EXPIRED, "expired"),
         with_checks(OB3_REVOKED, "revoked", ok, ("revocation", "fail", "revoked by the issuer")),
@@ -65,7 +65,8 @@ def run_chromium(browser: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 class TestRecruiterView:
     def test_name_states_and_scannable_qr_codes(self, tmp_path: Path) -> None:
-        """Chromium shows the holder's name and each state's label; both QRs scan on screen."""
+        """Chromium shows the holder's name and each state's label; both QRs scan on screen, and
+        the VP1 one decodes to the credential itself."""
         browser = _chromium()
         if browser is None:
             pytest.skip("no chromium binary on PATH (apt-get install chromium to run this test)")
@@ -79,7 +80,7 @@ class TestRecruiterView:
             codes[wallet_id] = PageQr(qr.render_png(choice.texts[0]), choice.caption)
             expected[wallet_id] = choice.texts[0]
         assert expected["link"].startswith("https://")
-        assert expected["dense"].startswith("CW1:")
+        assert expected["dense"].startswith("VP1-B")
         index = tmp_path / "index.html"
         page = render_index(
             items, holder_did=HOLDER, generated_at=NOW, qr_codes=codes, holder_name=NAME,
@@ -95,7 +96,7 @@ class TestRecruiterView:
         ):  # fmt: skip
             assert f"</span> {label}</p>" in dom, label
         assert "any phone camera opens it" in dom
-        assert "credwallet CW1 format" in dom
+        assert "Verifiable presentation (VP1) for Learner Credential Wallet / VerifierPlus" in dom
 
         shot = tmp_path / "shot.png"
         run_chromium(browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000",
@@ -105,3 +106,7 @@ class TestRecruiterView:
             found = {code.text for code in zxingcpp.read_barcodes(image.convert("L"))}
         assert expected["link"] in found
         assert expected["dense"] in found
+        dense = next(i for i in items if i.wallet_id == "dense")
+        assert qrvp.credentials_in(qrvp.decode_vp1(expected["dense"])) == [
+            dense.credential.document
+        ]

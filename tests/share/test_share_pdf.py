@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB2_HOSTED, OB3_EXPIRED, OB3_SMALL, ids, item
+from share_helpers import JWT_VC2, NOW, OB2_HOSTED, OB3_EXPIRED, OB3_SMALL, ids, item
 
 from credwallet.share.pdf import render_pdf
 from credwallet.share.qrchoice import choose_qr
@@ -40,7 +40,7 @@ def qr_on_page(data: bytes, number: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def portfolio():  # type: ignore[no-untyped-def]
-    items = [item(OB2_HOSTED, "w1"), item(OB3_EXPIRED, "w2")]
+    items = [item(OB2_HOSTED, "w1"), item(OB3_EXPIRED, "w2"), item(JWT_VC2, "w3")]
     result, choices = make(items, holder_name="Zoë Ωmega-Жукова")
     return items, result, choices
 
@@ -70,7 +70,8 @@ class TestPortfolio:
             )
 
     def test_each_qr_scans_to_what_its_caption_says(self, portfolio) -> None:  # type: ignore[no-untyped-def]
-        """A hosted badge gets its https link (phones open it); others the CW1 credential."""
+        """A hosted badge gets its https link (phones open it), a JSON-LD VC a VP1 code for the
+        DCC apps, a VC-JWT the CW1 credential; each caption says which."""
         items, result, choices = portfolio
         for number, shared in enumerate(items, start=1):
             choice = choices[shared.wallet_id]
@@ -79,10 +80,13 @@ class TestPortfolio:
             if choice.kind == "link":
                 assert choice.texts[0].startswith("https://")
                 assert "any phone camera opens it" in flat
+            elif choice.kind == "vp1":
+                assert choice.texts[0].startswith("VP1-B")
+                assert "Verifiable presentation (VP1) for Learner Credential Wallet" in flat
             else:
                 assert choice.texts[0].startswith(("CW1:", "CWM1:"))
                 assert "credwallet CW1 format" in flat
-        assert {c.kind for c in choices.values()} == {"link", "cw1"}
+        assert {c.kind for c in choices.values()} == {"link", "vp1", "cw1"}
 
 
 class TestPaperAndFonts:

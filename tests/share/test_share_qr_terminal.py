@@ -71,8 +71,12 @@ class TestTerminalQr:
 
 
 def test_png_output_says_what_the_code_holds(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """`share qr -o FILE.png` says what the code holds and what reads it."""
-    result = run("share", "qr", ids(run)["Text analysis"], "-o", str(tmp_path / "q.png"))
+    """`share qr -o FILE.png` says what the code holds and what reads it (here a VP1 code,
+    which reads back to the credential)."""
+    target = tmp_path / "q.png"
+    result = run("share", "qr", ids(run)["Text analysis"], "-o", str(target))
     assert result.exit_code == 0, result.output
-    assert "credwallet CW1 format" in result.output
+    assert "Verifiable presentation (VP1) for Learner Credential Wallet" in result.output
     assert "phone cameras" in result.output
+    (content,) = qr.decode_texts(qr.read_qr_images([target.read_bytes()]))
+    assert content.data is not None and b"Text analysis" in content.data

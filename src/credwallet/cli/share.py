@@ -277,7 +277,7 @@ def qr_code(
 ) -> None:
     """A QR code of the credential's public link, or of the whole credential (in parts)."""
     from credwallet.share import qr
-    from credwallet.share.bundle import qr_texts
+    from credwallet.share.qrchoice import QrChoice, QrKind, caption_for, choose_qr
 
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
@@ -290,23 +290,41 @@ def qr_code(
 
             # Half blocks draw two module rows per line; each symbol fits 80 columns.
             texts, chosen = terminal_qr(item.credential, level=chosen, link=link)
+            kind: QrKind = (
+                "link"
+                if texts[0].startswith(qr.LINK_SCHEME)
+                else "vp1"
+                if texts[0].startswith("VP1-")
+                else "cw1"
+            )
+            choice = QrChoice(kind=kind, texts=tuple(texts), caption=caption_for(kind, len(texts)))
         else:
-            texts = qr_texts(item.credential, level=chosen, link=link)
+            choice = choose_qr(item.credential, level=chosen, link=link)
+            texts = list(choice.texts)
         _log(wallet, "qr", [item], out_path)  # after the codes are made: "too big" logs nothing
-    kind = "link" if texts[0].startswith(qr.LINK_SCHEME) else "credential"
+    # JSON keeps "credential" for the CW1 form, as before VP1 codes existed.
+    kind_name = {"link": "link", "vp1": "vp1", "cw1": "credential"}[choice.kind]
     if out.json_mode:
-        out.data({"id": item.wallet_id, "kind": kind, "parts": len(texts), "texts": texts})
+        out.data(
+            {
+                "id": item.wallet_id,
+                "kind": kind_name,
+                "parts": len(texts),
+                "texts": texts,
+                "caption": choice.caption,
+            }
+        )
         if out_path == "-":
             return
-    what = f"a QR code of the {kind}" + (f" in {len(texts)} parts" if len(texts) > 1 else "")
+    what = {"link": "a QR code of the link", "vp1": "a VP1 QR code of the credential"}.get(
+        choice.kind, "a QR code of the credential"
+    ) + (f" in {len(texts)} parts" if len(texts) > 1 else "")
     if out_path == "-":
-        from credwallet.share.qrchoice import caption_for
-
         for number, text in enumerate(texts, start=1):
             if len(texts) > 1:
                 out.line(f"Part {number} of {len(texts)}")
             sys.stdout.write(qr.render_terminal(text, chosen))
-        out.message(caption_for("link" if kind == "link" else "cw1", len(texts)))
+        out.message(choice.caption)
         sys.stdout.flush()
         return
     suffix = Path(out_path).suffix.lower()
@@ -327,10 +345,8 @@ def qr_code(
         _emit(out, out_path, svg.encode("utf-8"), what, force=force)
     else:
         raise UsageError("--out must end in .png or .svg, or be - for the terminal")
-    from credwallet.share.qrchoice import caption_for
-
     # Print it under the code if you print the image: what it holds, and what reads it.
-    out.message(caption_for("link" if kind == "link" else "cw1", len(texts)))
+    out.message(choice.caption)
 
 
 @app.command("pdf")

@@ -74,7 +74,7 @@ def _qr_width(qr: PageQr) -> int:
     a screen (or a print of it) resolves a dense credential code, not just a short link."""
     width = int.from_bytes(qr.png[16:20], "big") if qr.png[12:16] == b"IHDR" else 0
     modules = width // (8 if qr.parts == 1 else 6)  # the scales bundle.py renders at
-    return max(112, min(int(modules * 2.4), 300 if qr.parts == 1 else 460))
+    return max(112, min(int(modules * 2.4), 360 if qr.parts == 1 else 460))
 
 
 def _esc(text: str) -> str:

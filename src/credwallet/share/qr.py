@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import struct
 import warnings
@@ -162,6 +163,8 @@ def decode_texts(texts: Iterable[str], *, max_bytes: int = MAX_PAYLOAD_BYTES) ->
         elif text.startswith(PREFIX):
             stream = _base45(text[len(PREFIX) :])
             contents.append(QrContent(kind="credential", data=_inflate(stream, max_bytes)))
+        elif text.startswith("VP1-"):
+            contents.extend(_vp1_contents(text))
         elif text.startswith(PART_PREFIX):
             index, count, digest, piece = _parse_part(text)
             if totals.setdefault(digest, count) != count:
@@ -173,7 +176,7 @@ def decode_texts(texts: Iterable[str], *, max_bytes: int = MAX_PAYLOAD_BYTES) ->
                 )
             slot[index] = piece
         else:
-            raise BadInput("not a credwallet QR code (expected CW1:, CWM1: or an https link)")
+            raise BadInput("not a credential QR code (expected CW1:, CWM1:, VP1- or an https link)")
     for digest, slot in groups.items():
         count = totals[digest]
         missing = sorted(set(range(1, count + 1)) - set(slot))
@@ -185,6 +188,19 @@ def decode_texts(texts: Iterable[str], *, max_bytes: int = MAX_PAYLOAD_BYTES) ->
             raise BadInput(f"QR parts of {digest} do not reassemble to the content they name")
         contents.append(QrContent(kind="credential", data=_inflate(stream, max_bytes), parts=count))
     return contents
+
+
+def _vp1_contents(text: str) -> list[QrContent]:
+    """Each credential in a DCC ``VP1-`` code, as minified JSON (its proof is unaffected)."""
+    from credwallet.share import qrvp
+
+    return [
+        QrContent(
+            kind="credential",
+            data=json.dumps(c, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        )
+        for c in qrvp.credentials_in(qrvp.decode_vp1(text))
+    ]
 
 
 def _parse_part(text: str) -> tuple[int, int, str, bytes]:

@@ -1,11 +1,12 @@
 """Which QR code a credential gets on the bundle page and in PDFs, and the line printed under it.
 
 In order of preference: the credential's public https page at its issuer (any phone camera opens
-it); otherwise the whole signed credential in credwallet's ``CW1:``/``CWM1:`` form, which
-``credwallet import`` and ``credwallet verify`` read and a phone camera does not. (The DCC
-``VP1-`` CBOR-LD form that the Learner Credential Wallet scans is not produced: no encoder here
-has been tested against its published vectors yet.) Every caption says what the code holds and
-what reads it, so nobody scans a ``CW1:`` code with a phone camera expecting a web page.
+it); otherwise the DCC ``VP1-`` form (:mod:`credwallet.share.qrvp`), a presentation holding the
+credential that the Learner Credential Wallet and VerifierPlus scan, when the credential is a
+JSON-LD VC with an embedded proof and fits one symbol; otherwise the whole signed credential in
+credwallet's ``CW1:``/``CWM1:`` form, which ``credwallet import`` and ``credwallet verify`` read
+and a phone camera does not. Every caption says what the code holds and what reads it (and,
+for ``CW1:``, why it is not a VP1 code), so nobody scans a ``CW1:`` code expecting a web page.
 """
 
 from __future__ import annotations
@@ -17,9 +18,19 @@ from typing import Literal
 from credwallet.models import Credential
 from credwallet.share import qr
 
-__all__ = ["TERMINAL_COLUMNS", "QrChoice", "choose_qr", "qr_texts", "terminal_qr"]
+__all__ = [
+    "TERMINAL_COLUMNS",
+    "QrChoice",
+    "QrKind",
+    "caption_for",
+    "choose_qr",
+    "qr_texts",
+    "terminal_qr",
+    "vp1_text",
+]
 
-QrKind = Literal["link", "cw1"]
+QrKind = Literal["link", "vp1", "cw1"]
+VP1_MAX_VERSION = 30  # as for CW1: one symbol up to v30 still scans from paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,33 +43,61 @@ class QrChoice:
 
 
 def qr_texts(credential: Credential, *, level: qr.ErrorLevel = "M", link: bool = True) -> list[str]:
-    """The QR texts for a credential: its public https link when it has one (and ``link``),
-    otherwise the credential itself (a JWS as it is, JSON minified), split if needed."""
-    url = credential.public_url
-    if link and url and url.startswith(qr.LINK_SCHEME):
-        return [qr.encode_link(url)]
-    return qr.encode_credential(_payload(credential), level=level)
+    """The QR texts of :func:`choose_qr` (``link=False`` skips the public link)."""
+    return list(choose_qr(credential, level=level, link=link).texts)
 
 
-def caption_for(kind: QrKind, parts: int) -> str:
+def vp1_text(
+    credential: Credential, *, level: qr.ErrorLevel = "M", max_version: int = VP1_MAX_VERSION
+) -> tuple[str | None, str | None]:
+    """The ``VP1-`` text for ``credential`` when it qualifies and fits one symbol of at most
+    ``max_version``; otherwise None and the reason, for the caption of the code used instead."""
+    from credwallet.share import qrvp
+
+    if credential.jws or not qrvp.vp1_eligible(credential.document):
+        return None, "the apps that scan VP1 codes read only JSON-LD VCs with an embedded proof"
+    text, _ = qrvp.encode_vp1(credential.document)
+    version = qr.symbol_version(text, level)
+    if version is None or version > max_version:
+        return None, "too large for one VP1 code"
+    return text, None
+
+
+def caption_for(kind: QrKind, parts: int, *, why_not_vp1: str | None = None) -> str:
     if kind == "link":
         return "Issuer's page for this credential: any phone camera opens it."
+    if kind == "vp1":
+        return (
+            "Verifiable presentation (VP1) for Learner Credential Wallet / VerifierPlus: "
+            "scan it in either app (or `credwallet verify`); phone cameras show only text."
+        )
+    reason = f" Not a VP1 code: {why_not_vp1}." if why_not_vp1 else ""
     if parts == 1:
         return (
-            "The whole signed credential (credwallet CW1 format): `credwallet verify` or "
-            "`credwallet import` reads it; phone cameras and other wallets do not."
+            "The whole signed credential (credwallet CW1 format, credwallet-to-credwallet): "
+            "`credwallet verify` or `credwallet import` reads it; phone cameras and other "
+            "wallets do not." + reason
         )
     return (
-        f"The whole signed credential in {parts} codes (credwallet CW1 format): "
-        "`credwallet verify` reads them all, in any order; phone cameras do not."
+        f"The whole signed credential in {parts} codes (credwallet CW1 format, "
+        "credwallet-to-credwallet): `credwallet verify` reads them all, in any order; "
+        "phone cameras do not." + reason
     )
 
 
-def choose_qr(credential: Credential, *, level: qr.ErrorLevel = "M") -> QrChoice:
-    """The most widely readable QR for ``credential`` and its caption."""
-    texts = qr_texts(credential, level=level)
-    kind: QrKind = "link" if texts[0].startswith(qr.LINK_SCHEME) else "cw1"
-    return QrChoice(kind=kind, texts=tuple(texts), caption=caption_for(kind, len(texts)))
+def choose_qr(credential: Credential, *, level: qr.ErrorLevel = "M", link: bool = True) -> QrChoice:
+    """The most widely readable QR for ``credential`` and its caption: the public link, else a
+    VP1 code, else CW1 (split when needed)."""
+    url = credential.public_url
+    if link and url and url.startswith(qr.LINK_SCHEME):
+        return QrChoice(kind="link", texts=(qr.encode_link(url),), caption=caption_for("link", 1))
+    text, why_not = vp1_text(credential, level=level)
+    if text is not None:
+        return QrChoice(kind="vp1", texts=(text,), caption=caption_for("vp1", 1))
+    texts = qr.encode_credential(_payload(credential), level=level)
+    return QrChoice(
+        kind="cw1", texts=tuple(texts), caption=caption_for("cw1", len(texts), why_not_vp1=why_not)
+    )
 
 
 TERMINAL_COLUMNS = 80
@@ -89,6 +128,8 @@ def terminal_qr(
     for chosen in _LOWER[level]:
         if link and url and url.startswith(qr.LINK_SCHEME):
             texts = [qr.encode_link(url)]
+        elif vp1 := vp1_text(credential, level=chosen, max_version=TERMINAL_MAX_VERSION)[0]:
+            texts = [vp1]
         else:
             try:
                 texts = qr.encode_credential(
