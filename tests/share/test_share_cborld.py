@@ -261,6 +261,14 @@ class TestFallbacks:
         assert not compressed and data[:3] == cborld.UNCOMPRESSED
         assert cborld.decode(data, loader) == document
 
+    def test_value_the_decoder_would_misread_is_written_uncompressed(self) -> None:
+        """A number under a date-typed term would decode as a date: uncompressed instead."""
+        loader = foo_context("arbitraryPrefix:dateTime")
+        document = {"@context": "urn:foo", "foo": 1618000735}
+        data, compressed = cborld.encode(document, loader)
+        assert not compressed
+        assert cborld.decode(data, loader) == document
+
     def test_unavailable_context_is_written_uncompressed(self) -> None:
         """A context the loader does not have: uncompressed, still decodable without it."""
         document = {"@context": "https://example.org/unknown/v1", "name": "x"}

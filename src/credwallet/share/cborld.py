@@ -647,11 +647,18 @@ def encode_compressed(
 
 
 def encode(document: Any, loader: ContextLoader) -> tuple[bytes, bool]:
-    """CBOR-LD for ``document``: compressed when possible, else uncompressed; and which one."""
+    """CBOR-LD for ``document``: compressed when possible, else uncompressed; and which one.
+
+    The compressed form is kept only when decoding it gives the document back: a value the
+    decoder would read differently (a number under a date-typed term, say) means uncompressed.
+    """
     try:
-        return encode_compressed(document, loader), True
-    except NotCompressible:
-        return UNCOMPRESSED + cborld_cbor.dumps(document), False
+        data = encode_compressed(document, loader)
+        if decode(data, loader) == document:
+            return data, True
+    except (NotCompressible, BadInput):
+        pass
+    return UNCOMPRESSED + cborld_cbor.dumps(document), False
 
 
 def decode(

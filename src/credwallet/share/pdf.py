@@ -8,7 +8,8 @@ gets a warning naming the text, so a name never turns silently into empty boxes.
 
 QR codes are drawn as vector squares from the module grid (crisp at any zoom or printer); under
 each, one line says what it holds and what reads it. The page is the holder's summary: the proof
-stays with the issuer's page (a link QR) or the signed credential (credwallet's own QR).
+stays with the issuer's page (a link QR) or the signed credential (a VP1 code for the DCC apps,
+or credwallet's own QR).
 """
 
 from __future__ import annotations
@@ -345,6 +346,12 @@ def _cover(w: _Writer, items: Sequence[SharedItem], labels: Sequence[StatusLabel
         "• A QR code labelled \"issuer's page\" opens the credential on the issuer's own site: "
         "scan it with any phone camera. That page is the issuer's word, independent of this "
         "document.",
+        9.5,
+    )
+    w.para(
+        '• A QR code labelled "Verifiable presentation (VP1)" holds the whole signed '
+        "credential: scan it in VerifierPlus (verifierplus.org) or the Learner Credential "
+        "Wallet, which check the issuer's signature.",
         9.5,
     )
     w.para(
