@@ -21,8 +21,11 @@ from share_helpers import (
     JWT_VC1,
     JWT_VC2,
     NOW,
+    OB3_DEGREE,
     OB3_EXPIRED,
+    OB3_REVOKED,
     OB3_SKILL,
+    OB3_SMALL,
     VC1_OB3,
     VC2_EDDSA,
     holder_verdict,
@@ -588,3 +591,42 @@ class TestAnyBytes:
         """Arbitrary bytes are read or refused with a CredwalletError."""
         with contextlib.suppress(CredwalletError):
             bundle.read_bundle(b"PK\x03\x04" + data)
+
+
+class TestEveryStateLabelled:
+    def test_manifest_and_page_name_each_state(self, tmp_path: Path) -> None:
+        """Suspended, revoked, expired, forged and not fully verified each keep their own word
+        in the manifest's status_at_share and on the page (never one "Revoked" for all)."""
+        import dataclasses
+
+        from credwallet.models import VerificationReport
+
+        def checked(relative: str, wallet_id: str, *extra: tuple[str, str, str]) -> SharedItem:
+            base = (("format", "pass", ""), ("proof", "pass", ""), ("issuer-key", "pass", ""))
+            report = VerificationReport(
+                source="test",
+                format="ob3",
+                checks=tuple(Check(n, CheckStatus(s), d) for n, s, d in (*base, *extra)),
+                checked_at=NOW,
+            )
+            return dataclasses.replace(item(relative, wallet_id), report=report)
+
+        items = [
+            checked(OB3_SMALL, "valid"),
+            item(OB3_EXPIRED, "expired"),
+            checked(OB3_REVOKED, "revoked", ("revocation", "fail", "revoked by the issuer")),
+            checked(OB3_SKILL, "suspended", ("revocation", "fail", "suspended by the issuer")),
+            checked(OB3_DEGREE, "forged", ("proof", "fail", "signature does not verify")),
+            checked(VC2_EDDSA, "partly", ("revocation", "unknown", "offline")),
+        ]
+        manifest = bundle.create_bundle(
+            tmp_path / "b.zip", items, key=SigningKey.generate("Ed25519"), now=NOW,
+            suite="eddsa-jcs-2022",
+        )  # fmt: skip
+        states = [e["status_at_share"] for e in manifest["credentials"]]
+        assert states == [
+            "valid", "expired", "revoked", "suspended", "forged", "not-fully-verified",
+        ]  # fmt: skip
+        page = members(tmp_path / "b.zip")["index.html"].decode()
+        for word in ("Expired", "Revoked", "Suspended", "Forged", "Not fully verified"):
+            assert f"</span> {word}</p>" in page, word
