@@ -73,7 +73,7 @@ __all__ = [
     "send_response",
 ]
 
-REQUEST_SCHEMES = ("openid4vp://", "eudi-openid4vp://", "haip-vp://")
+REQUEST_SCHEMES = ("openid4vp://", "eudi-openid4vp://", "haip://", "mdoc-openid4vp://")
 REQUEST_TYP = "oauth-authz-req+jwt"
 REDIRECT_URI = "redirect_uri"
 DECENTRALIZED_IDENTIFIER = "decentralized_identifier"
