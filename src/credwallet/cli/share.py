@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from credwallet.cli._output import Output, clean
-from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._state import AppState, JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.errors import UsageError
 
@@ -81,15 +84,62 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _shared_items(wallet: Wallet, ids: list[str] | None, now: datetime) -> list[SharedItem]:
+def _shared_items(
+    wallet: Wallet,
+    ids: list[str] | None,
+    now: datetime,
+    *,
+    one_per_achievement: bool = False,
+    empty_ok: bool = False,
+) -> list[SharedItem]:
     """The chosen credentials (all of them when ``ids`` is empty), as plain sharing data, each
     credential once whatever containers the wallet holds it in."""
     from credwallet.share.distinct import distinct_items
 
-    items: list[SharedItem] = distinct_items(wallet.shared_items(ids or None, now=now))
-    if not items:
+    items: list[SharedItem] = distinct_items(
+        wallet.shared_items(ids or None, now=now, one_per_achievement=one_per_achievement)
+    )
+    if not items and not empty_ok:
         raise UsageError("the wallet holds no credentials to share yet")
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class _Sharing:
+    """What every share command starts from: the open wallet, the chosen credentials, the
+    holder's profile (None when unset: its name is then offered, never used) and one moment."""
+
+    wallet: Wallet
+    items: list[SharedItem]
+    holder: HolderProfile | None
+    when: datetime
+
+    @property
+    def holder_name(self) -> str | None:
+        return self.holder.name if self.holder is not None else None
+
+    @property
+    def holder_photo(self) -> bytes | None:
+        return self.holder.photo if self.holder is not None else None
+
+
+@contextmanager
+def _sharing(
+    state: AppState,
+    out: Output,
+    ids: list[str] | None,
+    *,
+    one_per_achievement: bool = False,
+    empty_ok: bool = False,
+) -> Iterator[_Sharing]:
+    """Open the wallet and gather what a share command needs; the wallet closes on exit."""
+    when = _now()
+    with open_wallet(state) as wallet:
+        items = _shared_items(
+            wallet, ids, when, one_per_achievement=one_per_achievement, empty_ok=empty_ok
+        )
+        holder = _holder(wallet, items, out) if items else None
+        yield _Sharing(wallet, items, holder, when)
 
 
 def _context_loader(wallet: Wallet, *, offline: bool) -> DocumentLoader:
@@ -186,19 +236,16 @@ def presentation(
     state = state_of(ctx)
     out = state.output()
     _check_out(out_path, force=force)
-    when = _now()
-    with open_wallet(state) as wallet:
-        items = _shared_items(wallet, ids, when)
-        holder = _holder(wallet, items, out)
-        name = holder.name if holder else None
+    with _sharing(state, out, ids) as share:
+        items, wallet = share.items, share.wallet
         document = create_presentation(
             [i.credential for i in items],
-            holder_name=name,
+            holder_name=share.holder_name,
             key=wallet.holder_key(),
             suite=str(suite),
             challenge=challenge,
             domain=domain,
-            created=when,
+            created=share.when,
             loader=_context_loader(wallet, offline=state.offline),
         )
         _log(wallet, "presentation-file", items, out_path, recipient=domain)
@@ -231,22 +278,20 @@ def bundle(
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     _check_out(out_path, force=force)
-    when = _now()
-    with open_wallet(state) as wallet:
-        items = _shared_items(wallet, ids, when)
-        holder = _holder(wallet, items, out)
+    with _sharing(state, out, ids) as share:
+        items, wallet = share.items, share.wallet
         manifest = create_bundle(
             out_path,
             items,
             key=wallet.holder_key(),
-            now=when,
+            now=share.when,
             suite=str(suite),
             only_valid=only_valid,
             qr_level=_level(level),
             loader=_context_loader(wallet, offline=state.offline),
             force=force,
-            holder_name=holder.name if holder else None,
-            holder_photo=holder.photo if holder else None,
+            holder_name=share.holder_name,
+            holder_photo=share.holder_photo,
         )
         _log(wallet, "bundle", items, out_path)
     if out.json_mode:
@@ -371,20 +416,18 @@ def pdf(
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     _check_out(out_path, force=force)
-    when = _now()
-    with open_wallet(state) as wallet:
-        items = _shared_items(wallet, ids, when)
-        holder = _holder(wallet, items, out)
-        holder_did = wallet.holder_did()
-        _log(wallet, "pdf", items, out_path)
+    with _sharing(state, out, ids) as share:
+        items = share.items
+        holder_did = share.wallet.holder_did()
+        _log(share.wallet, "pdf", items, out_path)
     chosen = _level(level)
     choices = {i.wallet_id: choose_qr(i.credential, level=chosen) for i in items}
     result = render_pdf(
         items,
         holder_did=holder_did,
-        holder_name=holder.name if holder else None,
-        holder_photo=holder.photo if holder else None,
-        generated_at=when,
+        holder_name=share.holder_name,
+        holder_photo=share.holder_photo,
+        generated_at=share.when,
         qr_choices=choices,
         paper="A4" if paper is PaperSize.A4 else "Letter",
         qr_level=chosen,
@@ -447,19 +490,12 @@ def resume(
 
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    when = _now()
-    with open_wallet(state) as wallet:
-        # Not _shared_items: an empty wallet is no usage error here, just an empty résumé.
-        from credwallet.share.distinct import distinct_items
-
-        held: list[SharedItem] = distinct_items(
-            wallet.shared_items(ids or None, now=when, one_per_achievement=True)
-        )
+    # An empty wallet is no usage error here, just an empty résumé.
+    with _sharing(state, out, ids, one_per_achievement=True, empty_ok=True) as share:
+        held, when, profile = share.items, share.when, share.holder
         items = exports.resume_items(held, now=when, include_invalid=include_invalid)
-        # With no profile, the name the credentials agree on is offered (on stderr), not used.
-        profile = _holder(wallet, held, out) if held else None
-        signed = _ler_rs(wallet, items, when, profile) if fmt is ResumeFormat.LER_RS else None
-        _log(wallet, "resume", items, "-", detail=str(fmt))
+        signed = _ler_rs(share.wallet, items, when, profile) if fmt is ResumeFormat.LER_RS else None
+        _log(share.wallet, "resume", items, "-", detail=str(fmt))
     if not held:
         out.message("The wallet holds no credentials yet: the export is empty.")
     elif len(items) < len(held):
