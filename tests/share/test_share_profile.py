@@ -229,3 +229,75 @@ def test_photo_from_a_fifo_is_refused_without_blocking(run, tmp_path: Path) -> N
     result = run("profile", "set", "--name", "Ann", "--photo", str(fifo))
     assert result.exit_code == 7
     assert "not a regular file" in result.output
+
+
+class TestOfferedCommand:
+    NAME = 'Siobhán "Shiv" O\'Neil $HOME'
+
+    @pytest.fixture
+    def quoted(self, tmp_path: Path):  # type: ignore[no-untyped-def]
+        """A wallet whose one credential names its subject with quotes and a dollar sign."""
+        from datetime import UTC, datetime
+
+        from credwallet.verify.dataintegrity import sign_document
+
+        key = SigningKey.generate("Ed25519")
+        document = {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            "id": "urn:uuid:5d0f3c1a-2b4e-4f6a-8c9d-0e1f2a3b4c5d",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": key.did_key, "type": ["Profile"], "name": "Quote Academy"},
+            "validFrom": "2025-01-01T00:00:00Z",
+            "name": "Shell Safety",
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "name": self.NAME,
+                "achievement": {
+                    "id": "https://quote.example/a/1",
+                    "type": ["Achievement"],
+                    "name": "Shell Safety",
+                    "criteria": {"narrative": "x"},
+                },
+            },
+        }
+        signed = sign_document(
+            document, suite="eddsa-jcs-2022", key=key, created=datetime(2025, 1, 1, tzinfo=UTC),
+            loader=DocumentLoader(context_dirs=[CONTEXTS], offline=True),
+        )  # fmt: skip
+        source = tmp_path / "shell.json"
+        source.write_text(json.dumps(signed))
+        home = tmp_path / "wallet"
+
+        def invoke(*args: str) -> Result:
+            return CliRunner().invoke(
+                app,
+                ["--home", str(home), "--offline", *args],
+                env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+            )
+
+        assert invoke("init").exit_code == 0
+        assert invoke("import", str(source)).exit_code == 0
+        return invoke
+
+    @pytest.mark.parametrize("command", [("profile", "show"), ("share", "pdf", "-o", "{tmp}")])
+    def test_pasting_the_offered_command_sets_exactly_that_name(  # type: ignore[no-untyped-def]
+        self, quoted, tmp_path: Path, command: tuple[str, ...]
+    ) -> None:
+        """The offered `profile set` line, read as a POSIX shell reads it, names the holder
+        exactly as the credentials do: quotes and $ stay text."""
+        import shlex
+
+        args = [a.replace("{tmp}", str(tmp_path / "p.pdf")) for a in command]
+        result = quoted(*args)
+        assert result.exit_code == 0, result.output
+        (line,) = [ln for ln in result.stderr.splitlines() if "profile set --name" in ln]
+        offered = line[line.index("credwallet profile set") :]
+        words = shlex.split(offered)
+        assert words[:4] == ["credwallet", "profile", "set", "--name"]
+        assert words[4:] == [self.NAME]
+        assert quoted(*words[1:]).exit_code == 0
+        shown = json.loads(quoted("profile", "show", "--json").stdout)["profile"]
+        assert shown["name"] == self.NAME

@@ -87,8 +87,7 @@ def show(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
         out.message("No profile set: shared files show your holder DID only.")
         if suggestion:
             out.message(
-                f"Your credentials name you {clean(suggestion)!r}: "
-                f"credwallet profile set --name {clean(suggestion)!r}"
+                f"Your credentials name you {clean(suggestion)!r}: {set_name_command(suggestion)}"
             )
         return
     out.line(f"Name:  {clean(profile.name)}")
@@ -98,6 +97,14 @@ def show(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
     out.line(
         f"Photo: {photo['type']}, {photo['bytes']} bytes" if isinstance(photo, dict) else "Photo: -"
     )
+
+
+def set_name_command(name: str) -> str:
+    """The `profile set` command for ``name``, quoted so that pasting it into a POSIX shell sets
+    exactly that name (an apostrophe, a quote or a ``$`` in a name stays text)."""
+    import shlex
+
+    return f"credwallet profile set --name {shlex.quote(clean(name))}"
 
 
 def register(app: typer.Typer) -> None:

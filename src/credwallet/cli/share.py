@@ -162,10 +162,11 @@ def _holder(wallet: Wallet, items: list[SharedItem], out: Output) -> HolderProfi
     profile = load_profile(wallet.store)
     if profile is not None:
         return profile
+    from credwallet.cli._cmd_profile import set_name_command
+
     suggestion = agreed_subject_name(i.credential for i in items)
     hint = (
-        f"; your credentials name you {clean(suggestion)!r}: "
-        f"credwallet profile set --name {clean(suggestion)!r}"
+        f"; your credentials name you {clean(suggestion)!r}: {set_name_command(suggestion)}"
         if suggestion
         else ": credwallet profile set --name 'Your Name'"
     )
