@@ -41,6 +41,10 @@ EDDSA = EXTERNAL / "w3c-vc-di-eddsa" / "TestVectors"
 INDEX: dict[str, dict[str, Any]] = json.loads((CONTEXTS / "index.json").read_text("utf-8"))
 
 
+#: The shared fixtures' ed25519-2020 copy is w3c/vc-di-eddsa's draft, not what w3id.org serves.
+_SHARED_COPY_IS_NOT_SERVED = frozenset({"https://w3id.org/security/suites/ed25519-2020/v1"})
+
+
 def _context_bytes(url: str) -> bytes:
     return (CONTEXTS / str(INDEX[url]["file"])).read_bytes()
 
@@ -194,10 +198,15 @@ class TestVectorIntermediates:
 
 class TestPinnedTable:
     def test_pins_match_reference_copies(self) -> None:
-        """Every reference copy in the shared fixtures is a pinned document for its URL."""
+        """Every reference copy in the shared fixtures is a pinned document for its URL.
+
+        Except where the shared copy is known to be a different document from the one the URL
+        serves (tests/verify/test_ed25519_2020_context.py): that copy must then be refused.
+        """
         for url in INDEX:
             assert pin_for(url) is not None, url
-            assert matches_pin(url, _context_bytes(url)), url
+            expected = url not in _SHARED_COPY_IS_NOT_SERVED
+            assert matches_pin(url, _context_bytes(url)) is expected, url
 
     @pytest.mark.parametrize(
         "url",

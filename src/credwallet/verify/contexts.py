@@ -175,9 +175,9 @@ _PINS: Final[dict[str, str]] = {
     "https://w3id.org/security/suites/chained-2021/v1": (
         "d92de480e9478a76ba64a67209e15b4746758e0f28f074a4b5dc5ac8a684073d"
     ),
-    # w3c/vc-di-eddsa @ abb673eb9df6
+    # digitalbazaar/ed25519-signature-2020-context @ e19889b (what w3id.org redirects to)
     "https://w3id.org/security/suites/ed25519-2020/v1": (
-        "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5"
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588"
     ),
     # blockchain-certificates/cert-schema @ 1e390ace91fb
     "https://w3id.org/security/suites/merkle-2019/v1": (
