@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from share_helpers import JWT_VC2, NOW, OB2_HOSTED, OB3_EXPIRED, OB3_SMALL, ids, item
+from share_helpers import JWT_VC1, JWT_VC2, NOW, OB2_HOSTED, OB3_EXPIRED, OB3_SMALL, ids, item
 
 from credwallet.share.pdf import render_pdf
 from credwallet.share.qrchoice import choose_qr
@@ -40,7 +40,12 @@ def qr_on_page(data: bytes, number: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def portfolio():  # type: ignore[no-untyped-def]
-    items = [item(OB2_HOSTED, "w1"), item(OB3_EXPIRED, "w2"), item(JWT_VC2, "w3")]
+    items = [
+        item(OB2_HOSTED, "w1"),
+        item(OB3_EXPIRED, "w2"),
+        item(JWT_VC2, "w3"),
+        item(JWT_VC1, "w4"),
+    ]
     result, choices = make(items, holder_name="Zoë Ωmega-Жукова")
     return items, result, choices
 
@@ -57,17 +62,22 @@ class TestPortfolio:
         assert result.warnings == ()
 
     def test_one_page_per_credential_with_its_facts(self, portfolio) -> None:  # type: ignore[no-untyped-def]
-        """Each credential page gives its name, issuer, status as of a date and its id."""
+        """Each credential page gives its name, issuer, status as of a date and its id; a
+        credential without an id (the VC-JWT 1.1 one) gets its page with no id line."""
         items, result, _choices = portfolio
         pages = text_of(result.data)
         assert len(pages) == 1 + len(items)
+        assert any(shared.credential.credential_id is None for shared in items)
         for page, shared in zip(pages[1:], items, strict=True):
             flat = " ".join(page.split())
             assert shared.credential.display_name in flat
             assert "as of 2 December 2026" in flat
-            assert shared.credential.credential_id in flat.replace(" ", "") or (
-                shared.credential.credential_id in flat
-            )
+            credential_id = shared.credential.credential_id
+            if credential_id is None:
+                assert "CREDENTIAL ID" not in flat
+            else:
+                assert "CREDENTIAL ID" in flat
+                assert credential_id in flat.replace(" ", "") or credential_id in flat
 
     def test_each_qr_scans_to_what_its_caption_says(self, portfolio) -> None:  # type: ignore[no-untyped-def]
         """A hosted badge gets its https link (phones open it), a JSON-LD VC a VP1 code for the
