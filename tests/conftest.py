@@ -60,14 +60,16 @@ TEST_BACKUP_LOG_N = 10
 
 
 def _point_at(patch: pytest.MonkeyPatch, base: Path) -> None:
-    """Every credwallet location under ``base``; no passphrase, session or colour setting."""
+    """Every credwallet location under ``base``; no passphrase, session, colour or width setting."""
     patch.setenv("CREDWALLET_HOME", str(base / "home"))
     patch.setenv("CREDWALLET_CACHE_DIR", str(base / "cache"))
     patch.setenv("XDG_RUNTIME_DIR", str(base / "runtime"))
     patch.setenv("XDG_STATE_HOME", str(base / "state"))  # the session-file fallback
     patch.setenv("CREDWALLET_CONTEXTS", str(CONTEXTS))
     (base / "runtime").mkdir(mode=0o700)
-    for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR"):
+    # COLUMNS/LINES too: a width exported by the developer's shell (or leaked by a tool) would
+    # make output fit that width; tests that are about a width pass COLUMNS themselves.
+    for name in ("CREDWALLET_PASSPHRASE", "CREDWALLET_SESSION", "NO_COLOR", "COLUMNS", "LINES"):
         patch.delenv(name, raising=False)
     patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # see sys.dont_write_bytecode
 
