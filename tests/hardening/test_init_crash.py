@@ -1,7 +1,8 @@
 """`init` killed at any point leaves no wallet or a whole one, and `init` can always finish.
 
 Real processes: the bootstrap (tests/cheap_cli.py) SIGKILLs itself at a named point of
-`init` (CREDWALLET_TEST_KILL_AT), so each window is hit exactly, with no sleeps.
+`init` (CREDWALLET_TEST_KILL_AT), so each window is hit exactly, with no sleeps. What `init`
+does next with what was left on disk runs in-process (no second process start).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class TestKilledInit:
         _init_killed_at(home, point)
         assert not (home / "wallet.db").exists()
         assert [p for p in home.iterdir() if ".init-" in p.name]  # the leftover staging file
-        again = subproc(home, "init")
+        again = inproc(home, "init")
         assert again.code == 0, again.all
         _whole_wallet(home)
 
@@ -46,7 +47,7 @@ class TestKilledInit:
         home = tmp_path / "wallet"
         _init_killed_at(home, "installed")
         _whole_wallet(home)
-        again = subproc(home, "init")
+        again = inproc(home, "init")
         assert_one_line_error(again, 1)
         assert "already exists" in again.err
 
@@ -72,7 +73,7 @@ class TestHalfMadeWallets:
         home = tmp_path / "wallet"
         _old_half_made(home, what)
         assert Store.leftover(home) is not None
-        ran = subproc(home, "init")
+        ran = inproc(home, "init")
         assert ran.code == 0, ran.all
         assert "unfinished wallet" in ran.err
         _whole_wallet(home)
