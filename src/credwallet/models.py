@@ -158,6 +158,18 @@ class CheckStatus(StrEnum):
     UNKNOWN = "unknown"  # could not be checked (offline, host down, unknown context)
 
 
+_CHECK_STATUS: dict[str, CheckStatus] = {s.value: s for s in CheckStatus}
+
+
+def _check_status(value: Any) -> CheckStatus:
+    found = _CHECK_STATUS.get(value) if isinstance(value, str) else None
+    return found if found is not None else CheckStatus(value)  # raises for anything else
+
+
+def _string_pairs(mapping: dict[Any, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(zip(map(str, mapping), map(str, mapping.values()), strict=True))
+
+
 class ReportStatus(StrEnum):
     VALID = "valid"
     INVALID = "invalid"
@@ -219,12 +231,13 @@ class VerificationReport:
 
     @classmethod
     def from_json(cls, data: JSONObject) -> VerificationReport:
+        # Read for every stored credential each time a wallet is listed: kept to C-level loops.
         checks = tuple(
             Check(
                 name=str(c["name"]),
-                status=CheckStatus(c["status"]),
+                status=_check_status(c["status"]),
                 detail=str(c.get("detail", "")),
-                inputs=tuple((str(k), str(v)) for k, v in dict(c.get("inputs", {})).items()),
+                inputs=_string_pairs(dict(c.get("inputs", {}))),
                 required=bool(c.get("required", c["name"] not in {"trust", "recipient"})),
             )
             for c in data.get("checks", [])

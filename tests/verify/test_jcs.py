@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded
-from credwallet.verify.jcs import MAX_DEPTH, canonicalize, format_number
+from credwallet.verify.jcs import MAX_DEPTH, _canonicalize_slowly, canonicalize, format_number
 from support import EXTERNAL, case_id, cases
 
 JCS_VECTORS = cases("jcs-vector")
@@ -253,6 +253,36 @@ class TestProperties:
         """However the JSON text was laid out or escaped, the canonical form is the same."""
         text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
         assert canonicalize(json.loads(text)) == canonicalize(value)
+
+    @given(
+        st.recursive(
+            json_scalars | st.integers() | st.text(st.characters(codec="utf-16")),
+            lambda children: (
+                st.lists(children, max_size=5)
+                | st.dictionaries(st.text(max_size=4), children, max_size=5)
+            ),
+            max_leaves=25,
+        )
+    )
+    def test_fast_path_gives_the_writers_bytes(self, value: Any) -> None:
+        """The C-encoder fast path and the RFC 8785 writer agree, byte for byte or error."""
+        try:
+            expected: bytes | type[Exception] = _canonicalize_slowly(value)
+        except CredwalletError as exc:
+            expected = type(exc)
+        try:
+            got: bytes | type[Exception] = canonicalize(value)
+        except CredwalletError as exc:
+            got = type(exc)
+        assert got == expected
+
+    def test_fast_path_edge_cases_match_the_writer(self) -> None:
+        """Astral member names (UTF-16 order), big integers, integral floats, DEL, U+2028."""
+        for value in (
+            {"\ue000": 1, "\U0001f600": 2, "a": [2**53, -(2**53), 2**53 + 1]},
+            {"x": [1.0, 1e21, 5e-7, '\x7f\u2028\x00\x1f"\\']},
+        ):
+            assert canonicalize(value) == _canonicalize_slowly(value)
 
     @settings(max_examples=200)
     @given(

@@ -111,9 +111,10 @@ class Output:
 
     def data(self, payload: Any) -> None:
         """Machine output: stable keys, UTF-8, one document on stdout."""
-        import json  # only --json output needs it; start-up stays light
+        # json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default), faster
+        from credwallet.cli._json_text import dumps_indented
 
-        text = json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default)
+        text = dumps_indented(payload, _json_default)
         sys.stdout.write(_UNSAFE_IN_JSON.sub(_json_escape, text))
         sys.stdout.write("\n")
         sys.stdout.flush()

@@ -401,6 +401,7 @@ class Store:
         # connection: lets a write skip re-reading every row when nobody else has committed.
         self._cache: tuple[int, int, _Entries] | None = None
         self._closed = False
+        self._indexed = False  # the records_kind index is known to exist (see _write)
         self._finish_open(check_catalog)
 
     # --- opening ------------------------------------------------------------------------------
@@ -629,6 +630,10 @@ class Store:
                     if verified is None:
                         raise DamagedWallet(MODIFIED)
                     entries = verified
+                if not self._indexed:
+                    if not _db.has_kind_index(conn):
+                        conn.execute(_db.CREATE_KIND_INDEX)
+                    self._indexed = True
                 txn = _Txn(entries)
                 yield txn
                 if txn.changed:
@@ -765,24 +770,59 @@ class Store:
         """
         rid = _record_id(record_id)
         with self._write() as txn:
-            row = self._conn.execute(
-                "SELECT id, kind, version, nonce, ct, tag, dedup FROM records WHERE id = ?",
-                (rid,),
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"no record with id {record_id}")
-            current = self._decrypt_row(row[:6])
-            payload = change(current)
-            if payload is None:
-                return current
-            version = current.version + 1
-            sealed = self._seal(current.kind, rid, version, payload)
-            self._conn.execute(
-                "UPDATE records SET version = ?, nonce = ?, ct = ?, tag = ? WHERE id = ?",
-                (version, sealed.nonce, sealed.ct, sealed.tag, rid),
-            )
-            txn.entries[rid] = (current.kind, version, sealed.tag, row[6] or b"")
-            txn.changed = True
+            result = self._modify_in(txn, record_id, rid, change)
+        if result is None:
+            raise NotFound(f"no record with id {record_id}")
+        return result
+
+    def modify_many(
+        self,
+        changes: Iterable[tuple[str, Callable[[StoredRecord], bytes | None]]],
+        *,
+        chunk: int = 200,
+    ) -> list[StoredRecord | None]:
+        """:meth:`modify` for many records, ``chunk`` of them per write transaction.
+
+        Each write transaction recomputes the catalog MAC over every row, so a batch of edits
+        (``verify --all``, ``check``) costs one MAC per chunk instead of one per record. The
+        result holds each record as it now is, or None for an id that is no longer stored.
+        """
+        self._ensure_open()
+        if chunk < 1:
+            raise BadInput("chunk must be at least 1")
+        wanted = [(record_id, _record_id(record_id), change) for record_id, change in changes]
+        results: list[StoredRecord | None] = []
+        for start in range(0, len(wanted), chunk):
+            with self._write() as txn:
+                for record_id, rid, change in wanted[start : start + chunk]:
+                    results.append(self._modify_in(txn, record_id, rid, change))
+        return results
+
+    def _modify_in(
+        self,
+        txn: _Txn,
+        record_id: str,
+        rid: bytes,
+        change: Callable[[StoredRecord], bytes | None],
+    ) -> StoredRecord | None:
+        row = self._conn.execute(
+            "SELECT id, kind, version, nonce, ct, tag, dedup FROM records WHERE id = ?",
+            (rid,),
+        ).fetchone()
+        if row is None:
+            return None
+        current = self._decrypt_row(row[:6])
+        payload = change(current)
+        if payload is None:
+            return current
+        version = current.version + 1
+        sealed = self._seal(current.kind, rid, version, payload)
+        self._conn.execute(
+            "UPDATE records SET version = ?, nonce = ?, ct = ?, tag = ? WHERE id = ?",
+            (version, sealed.nonce, sealed.ct, sealed.tag, rid),
+        )
+        txn.entries[rid] = (current.kind, version, sealed.tag, row[6] or b"")
+        txn.changed = True
         return StoredRecord(
             id=record_id, kind=current.kind, payload=bytes(payload), version=version
         )
@@ -841,6 +881,20 @@ class Store:
             if kind is None:
                 return list(self._conn.execute(query + " ORDER BY seq"))
             return list(self._conn.execute(query + " WHERE kind = ? ORDER BY seq", (kind,)))
+
+    def ids(self, kind: str) -> list[str]:
+        """The ids of every record of one kind, in insertion order, without decrypting any."""
+        self._ensure_open()
+        with _db.translate_errors(self._db):
+            rows = self._conn.execute(
+                "SELECT id FROM records WHERE kind = ? ORDER BY seq", (kind,)
+            ).fetchall()
+        found = []
+        for (rid,) in rows:
+            if not isinstance(rid, bytes):
+                raise DamagedWallet(MODIFIED)
+            found.append(rid.hex())
+        return found
 
     def records(self, kind: str | None = None) -> list[StoredRecord]:
         """All records (of one kind), decrypted, in insertion order."""

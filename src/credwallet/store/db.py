@@ -57,6 +57,7 @@ CREATE TABLE records (
     tag     BLOB NOT NULL,
     dedup   BLOB UNIQUE
 );
+CREATE INDEX records_kind ON records (kind, seq);
 CREATE TABLE catalog (
     singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
     generation INTEGER NOT NULL,
@@ -161,6 +162,19 @@ def sniff(conn: sqlite3.Connection, db: Path) -> None:
         (app_id,) = conn.execute("PRAGMA application_id").fetchone()
     if app_id != APPLICATION_ID:
         raise DamagedWallet(f"damaged wallet: {db} is not a credwallet wallet")
+
+
+# Reading one kind (identities, pathways, settings) must not scan every credential row.
+# Wallets made before the index existed get it in their next write transaction.
+KIND_INDEX = "records_kind"
+CREATE_KIND_INDEX = f"CREATE INDEX IF NOT EXISTS {KIND_INDEX} ON records (kind, seq)"
+
+
+def has_kind_index(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (KIND_INDEX,)
+    ).fetchone()
+    return row is not None
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

@@ -30,6 +30,7 @@ from credwallet.wallet.held import Held
 from credwallet.wallet.records import CredentialRecord
 from credwallet.wallet.sources import Source, SourceFailure, expand_sources
 from credwallet.wallet.verifying import is_image, qr_credentials_each
+from credwallet.wallet.views import credential_view
 
 if TYPE_CHECKING:
     from credwallet.store import Store, StoredRecord
@@ -47,6 +48,7 @@ KIND_CREDENTIAL = "credential"
 KIND_IDENTITY = "identity"
 KIND_HOLDER_KEY = "holder-key"
 IMPORT_CHUNK = 100
+REVERIFY_CHUNK = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,10 @@ class Wallet:
         self._fetchers: dict[bool, Any] = {}
         self._content_keys: dict[str, str] | None = None
         self._trust: Any = None  # the issuer-trust settings, read once (wallet/trust.py)
+        # The holder's identities while a batch (import, reverify) runs: read once per batch,
+        # not once per credential (each read scans the records). None outside a batch.
+        self._batch_identities: tuple[str, ...] | None = None
+        self._batch_depth = 0
         # Records a listing skipped because they cannot be read: (record id, kind, reason).
         self.skipped: list[tuple[str, str, str]] = []
 
@@ -331,7 +337,8 @@ class Wallet:
         wanted = id_or_prefix.strip().lower()
         if not wanted:
             raise UsageError("an empty id matches every credential")
-        ids = [r.id for r in self._store.records(KIND_CREDENTIAL) if r.id.startswith(wanted)]
+        # Ids are stored in the clear: no record needs decrypting to find one.
+        ids = [i for i in self._store.ids(KIND_CREDENTIAL) if i.startswith(wanted)]
         if not ids:
             raise NotFound(f"no credential with id {id_or_prefix!r}")
         if len(ids) > 1:
@@ -402,6 +409,30 @@ class Wallet:
         first (``export_passphrase`` is asked only for an encrypted one); their private keys
         are kept only with ``adopt_keys``.
         """
+        with self._identities_batch():
+            return self._import_sources(
+                names,
+                allow_invalid=allow_invalid,
+                verify=verify,
+                offline=offline,
+                now=now,
+                progress=progress,
+                export_passphrase=export_passphrase,
+                adopt_keys=adopt_keys,
+            )
+
+    def _import_sources(
+        self,
+        names: Sequence[str],
+        *,
+        allow_invalid: bool,
+        verify: bool,
+        offline: bool,
+        now: datetime | None,
+        progress: Callable[[str], None] | None,
+        export_passphrase: Callable[[], str] | None,
+        adopt_keys: bool,
+    ) -> ImportSummary:
         when = now or self._now()
         summary = ImportSummary()
         pending: list[tuple[str, Credential, CredentialRecord]] = []
@@ -463,6 +494,7 @@ class Wallet:
         _, created = self._store.put(
             KIND_IDENTITY, payload, dedup_key=b"identity:" + did.casefold().encode()
         )
+        self._batch_identities = None  # read again (a batch that adopts one sees it)
         return created
 
     def _prepare_qr(
@@ -579,6 +611,7 @@ class Wallet:
                 imported_at=now,
                 report=report,
                 badge_info=badge_info,
+                view=credential_view(credential),
             )
             pending.append((name, _shown(credential, badge_info), record))
 
@@ -751,14 +784,35 @@ class Wallet:
         _, created = self._store.put(
             KIND_IDENTITY, payload, dedup_key=b"identity:" + value.casefold().encode()
         )
+        self._batch_identities = None
         return created
 
     def remove_identity(self, identity: str) -> None:
         for record_id, value in self.identities():
             if value.casefold() == identity.strip().casefold():
                 self._store.delete(record_id)
+                self._batch_identities = None
                 return
         raise NotFound(f"no identity {identity!r}")
+
+    @contextlib.contextmanager
+    def _identities_batch(self) -> Iterator[None]:
+        """Within the block, :meth:`verify_credential` reads the identities once, not once per
+        credential (each read scans the table and decrypts every identity record)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth:
+                self._batch_identities = None
+
+    def _identity_values(self) -> tuple[str, ...]:
+        if not self._batch_depth:
+            return tuple(v for _, v in self.identities())
+        if self._batch_identities is None:
+            self._batch_identities = tuple(v for _, v in self.identities())
+        return self._batch_identities
 
     def verify_credential(
         self, credential: Credential, *, source: str, offline: bool, now: datetime
@@ -769,7 +823,7 @@ class Wallet:
             credential,
             source=source,
             fetcher=self.fetcher(offline=offline),
-            identities=tuple(v for _, v in self.identities()),
+            identities=self._identity_values(),
             offline=offline,
             now=now,
             trust=self.trust_config(),
@@ -864,34 +918,50 @@ class Wallet:
         when = now or self._now()
         targets = [self.get(i, now=when) for i in ids] if ids else self.credentials(now=when)
         results = []
-        for done, held in enumerate(targets):
-            if progress:
-                progress(done, len(targets))
-            report = self.verify_credential(
-                held.credential, source=held.wallet_id, offline=offline, now=when
-            )
-            info = None
-            if held.record.badge_info is None:  # not resolvable at import: try again now
-                info = self._badge_info(held.credential, offline=offline, now=when)
-            self._store_report(held.wallet_id, report, info)
-            results.append((held, report))
+        fresh: list[tuple[str, VerificationReport, Any, Any]] = []
+        with self._identities_batch():
+            for done, held in enumerate(targets):
+                if progress:
+                    progress(done, len(targets))
+                report = self.verify_credential(
+                    held.credential, source=held.wallet_id, offline=offline, now=when
+                )
+                info = None
+                if held.record.badge_info is None:  # not resolvable at import: try again now
+                    info = self._badge_info(held.credential, offline=offline, now=when)
+                fresh.append((held.wallet_id, report, info, _fresh_view(held.record)))
+                results.append((held, report))
+                if len(fresh) >= REVERIFY_CHUNK:
+                    # Stored as we go (an interrupted run keeps what it verified), one write
+                    # transaction per chunk: each one re-MACs the whole catalog.
+                    self._store_reports(fresh)
+                    fresh.clear()
+        self._store_reports(fresh)
         if progress and targets:
             progress(len(targets), len(targets))
         return results
 
-    def _store_report(self, wallet_id: str, report: VerificationReport, info: Any) -> None:
-        """Replace only the report (and fill in missing badge info) on the record as it is now,
-        under the write lock: tags added by another process meanwhile stay."""
+    def _store_reports(self, fresh: Sequence[tuple[str, VerificationReport, Any, Any]]) -> None:
+        """Replace only the report (and fill in missing badge info, or a view from other
+        parsing code) on each record as it is now, under the write lock: tags added by another
+        process meanwhile stay. A record removed by another process meanwhile is left out."""
 
-        def with_report(stored: StoredRecord) -> bytes:
-            record = CredentialRecord.from_bytes(stored.payload).with_report(report)
-            if record.badge_info is None and info is not None:
-                record = record.with_badge_info(info)
-            return record.to_bytes()
+        def with_report(
+            report: VerificationReport, info: Any, view: Any
+        ) -> Callable[[StoredRecord], bytes]:
+            def change(stored: StoredRecord) -> bytes:
+                record = CredentialRecord.from_bytes(stored.payload).with_report(report)
+                if record.badge_info is None and info is not None:
+                    record = record.with_badge_info(info)
+                if view is not None:
+                    record = record.with_view(view)
+                return record.to_bytes()
 
-        # Removed by another process while it was being verified: nothing left to update.
-        with contextlib.suppress(NotFound):
-            self._store.modify(wallet_id, with_report)
+            return change
+
+        if fresh:
+            changes = [(item[0], with_report(*item[1:])) for item in fresh]
+            self._store.modify_many(changes)
 
     def _badge_info(self, credential: Credential, *, offline: bool, now: datetime) -> Any:
         from credwallet.wallet.badgeinfo import needs_badge_info, resolve_badge_info
@@ -951,12 +1021,35 @@ def _shown(credential: Credential, badge_info: Any) -> Credential:
     return apply_badge_info(credential, badge_info)
 
 
-def read_held(record_id: str, payload: bytes, *, now: datetime) -> Held:
-    """A stored credential record as every view reads it (restore checks payloads with it)."""
+def _fresh_view(record: CredentialRecord) -> Any:
+    """A view for a record whose view is missing or from other parsing code, else None."""
+    from credwallet.wallet.views import view_is_current
+
+    if view_is_current(record.view):
+        return None
     from credwallet.formats import parse
 
+    try:
+        return credential_view(parse(record.original))
+    except CredwalletError:
+        return None
+
+
+def read_held(record_id: str, payload: bytes, *, now: datetime, use_view: bool = True) -> Held:
+    """A stored credential record as every view reads it (restore checks payloads with it).
+
+    The record's stored view (wallet.views) stands in for parsing the original when it is
+    current; ``use_view=False`` parses the original whatever (checking a record)."""
     record = CredentialRecord.from_bytes(payload)
-    credential = parse(record.original)
+    credential = None
+    if use_view and record.view is not None:
+        from credwallet.wallet.views import credential_from_view
+
+        credential = credential_from_view(record.view, record.original)
+    if credential is None:
+        from credwallet.formats import parse
+
+        credential = parse(record.original)
     if record.badge_info is not None:
         from credwallet.wallet.badgeinfo import apply_badge_info
 

@@ -29,7 +29,7 @@ def _read(kind: str, payload: bytes, now: datetime) -> None:
     if kind == "credential":
         from credwallet.wallet.core import read_held
 
-        read_held("0" * 32, payload, now=now)
+        read_held("0" * 32, payload, now=now, use_view=False)
     elif kind == "pathway":
         from credwallet.wallet.pathways import decode_pathway
 

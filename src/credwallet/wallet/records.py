@@ -38,6 +38,9 @@ class CredentialRecord:
     # SHA-256 hex of the credential's content without its proof (see wallet.core.content_key),
     # kept so that finding the same credential in another container needs no re-parsing.
     content_key: str | None = None
+    # The parsed credential as JSON (wallet.views), so that listing needs no re-parsing.
+    # Optional ("view"): a record without one, or with one from other parsing code, is parsed.
+    view: JSONObject | None = None
 
     def to_bytes(self) -> bytes:
         body: dict[str, Any] = {
@@ -54,6 +57,8 @@ class CredentialRecord:
             body["copies"] = list(self.copies)
         if self.content_key is not None:
             body["content_key"] = self.content_key
+        if self.view is not None:
+            body["view"] = self.view
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     @classmethod
@@ -74,6 +79,7 @@ class CredentialRecord:
                 content_key=body.get("content_key")
                 if isinstance(body.get("content_key"), str)
                 else None,
+                view=_object_or_none(body.get("view")),
             )
         except DamagedWallet:
             raise
@@ -85,6 +91,9 @@ class CredentialRecord:
 
     def with_report(self, report: VerificationReport | None) -> CredentialRecord:
         return replace(self, report=report)
+
+    def with_view(self, view: JSONObject | None) -> CredentialRecord:
+        return replace(self, view=view)
 
     def with_badge_info(self, badge_info: JSONObject | None) -> CredentialRecord:
         return replace(self, badge_info=badge_info)

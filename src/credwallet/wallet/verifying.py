@@ -159,6 +159,12 @@ def _presentation(data: bytes) -> tuple[str, Any] | None:
     return None
 
 
+def _looks_like_zip(data: bytes) -> bool:
+    """share.bundle.looks_like_zip, without importing the bundle module (and its HTML, QR
+    and presentation modules) for every plain credential file."""
+    return data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
 def verify_data(
     name: str,
     data: bytes,
@@ -171,7 +177,6 @@ def verify_data(
 ) -> list[tuple[VerificationReport, CredwalletError | None]]:
     """Verify whatever one input holds: a credential, a presentation, a bundle or QR codes."""
     from credwallet.formats import parse_all
-    from credwallet.share.bundle import looks_like_zip
 
     options = make_options(
         fetcher=fetcher,
@@ -182,7 +187,7 @@ def verify_data(
         domain=domain,
     )
     try:
-        if looks_like_zip(data):
+        if _looks_like_zip(data):
             from credwallet.share.bundle import verify_bundle
 
             return [(r, None) for r in verify_bundle(data, source=name, options=options).reports]
