@@ -167,6 +167,8 @@ def _check_status(value: Any) -> CheckStatus:
 
 
 def _string_pairs(mapping: dict[Any, Any]) -> tuple[tuple[str, str], ...]:
+    if {*map(type, mapping), *map(type, mapping.values())} <= {str}:
+        return tuple(mapping.items())  # what to_json wrote: nothing to convert
     return tuple(zip(map(str, mapping), map(str, mapping.values()), strict=True))
 
 
@@ -234,11 +236,11 @@ class VerificationReport:
         # Read for every stored credential each time a wallet is listed: kept to C-level loops.
         checks = tuple(
             Check(
-                name=str(c["name"]),
-                status=_check_status(c["status"]),
-                detail=str(c.get("detail", "")),
-                inputs=_string_pairs(dict(c.get("inputs", {}))),
-                required=bool(c.get("required", c["name"] not in {"trust", "recipient"})),
+                str(c["name"]),  # name, status, detail, inputs, required
+                _check_status(c["status"]),
+                str(c.get("detail", "")),
+                _string_pairs(dict(c.get("inputs", {}))),
+                bool(c.get("required", c["name"] not in {"trust", "recipient"})),
             )
             for c in data.get("checks", [])
         )
