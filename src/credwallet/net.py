@@ -665,6 +665,7 @@ class Fetcher:
             )
         else:
             conn = _PinnedHTTPConnection(target.host, target.port, address, self.timeout, deadline)
+        response: http.client.HTTPResponse | None = None
         try:
             conn.request(
                 "GET" if body is None else "POST",
@@ -694,6 +695,10 @@ class Fetcher:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise FetchError(f"could not fetch {target.url}: {reason}") from exc
         finally:
+            # The response holds the socket too: closing only the connection would leave it
+            # open until the garbage collector finds it (a reply cut off at the size cap).
+            if response is not None:
+                response.close()
             conn.close()
 
     def _read_capped(self, response: http.client.HTTPResponse, url: str, deadline: float) -> bytes:

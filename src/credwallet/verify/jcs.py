@@ -51,10 +51,10 @@ def canonicalize(value: object, *, exact_integers: bool = False) -> bytes:
         # Same bytes as the writer below, produced by the json module's C encoder.
         with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the writer says so
             return _FAST.encode(value).encode("utf-8")
-    return _canonicalize_slowly(value)
+    return _canonicalize_slowly(value, exact_integers=exact_integers)
 
 
-def _canonicalize_slowly(value: object) -> bytes:
+def _canonicalize_slowly(value: object, *, exact_integers: bool = False) -> bytes:
     """The RFC 8785 writer itself (the reference for the fast path, and its fallback)."""
     parts: list[str] = []
     _write(value, parts, 0, exact_integers)
@@ -66,7 +66,8 @@ def _canonicalize_slowly(value: object) -> bytes:
 
 # For "plain" values (see _plain) the C encoder with sorted keys, no whitespace and no ASCII
 # escaping writes exactly RFC 8785: it escapes only '"', '\\' and the C0 controls, in the same
-# short forms and lower-case \u00xx; ints print the same as doubles up to 2**53; and code-point
+# short forms and lower-case \u00xx; ints up to 2**53 print the same as doubles (and exactly, so
+# ``exact_integers`` makes no difference to them); and code-point
 # order of member names equals UTF-16 code-unit order when no name holds a character above
 # U+FFFF. Floats (ECMAScript number layout) and everything else take the writer.
 _FAST = json.JSONEncoder(
