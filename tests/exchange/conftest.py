@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from exchange_support import Run
 from typer.testing import CliRunner, Result
 
 from credwallet.cli._app import app
 
 PASSPHRASE = "correct horse battery staple"
-Run = Callable[..., Result]
 
 
 @pytest.fixture(autouse=True)

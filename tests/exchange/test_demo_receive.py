@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from exchange_support import Run
 from typer.testing import CliRunner
 
-from conftest import Run
 from credwallet.cli._app import app
 from credwallet.exchange.demo_issuer import running_demo_issuer
 

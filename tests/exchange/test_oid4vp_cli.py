@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exchange_support import Run
 from oid4vp_support import VCT, jwt_credential
 from oid4vp_verifier import running_verifier
 from sdjwt_maker import holder_jwk_from_did, make_sd_jwt_vc
 
-from conftest import Run
 from credwallet.exchange.holder import HolderKeys
 from credwallet.verify.keys import SigningKey
 

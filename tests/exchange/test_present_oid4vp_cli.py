@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from exchange_support import Run
 from oid4vp_verifier import running_verifier
 
-from conftest import Run
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.keys import SigningKey
 

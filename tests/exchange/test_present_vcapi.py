@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exchange_support import Run
 
-from conftest import Run
 from credwallet.models import ReportStatus
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.engine import VerifyOptions, verify_presentation

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from exchange_support import Run
 from oid4vci_issuer import jwt_config, running_issuer, sd_jwt_config
-
-from conftest import Run
 
 
 def _receive(run: Run, offer: str, *extra: str) -> dict:

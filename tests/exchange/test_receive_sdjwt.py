@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from exchange_support import Run
 from oid4vci_issuer import running_issuer, sd_jwt_config
 from sdjwt_maker import disclosure, make_sd_jwt_vc
 
-from conftest import Run
 from credwallet.errors import BadInput
 from credwallet.formats import parse
 from credwallet.formats.sdjwt import decode_sd_jwt

@@ -6,10 +6,10 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from exchange_support import Run
 from oid4vci_issuer import running_issuer
 from vcapi_exchanger import running_exchanger
 
-from conftest import Run
 from credwallet.errors import BadInput
 from credwallet.exchange.offer import InvitationLink, RequestLink, classify
 
