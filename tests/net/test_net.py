@@ -5,11 +5,11 @@ from __future__ import annotations
 import socket
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given
@@ -301,6 +301,77 @@ class TestLoopbackServer:
             with pytest.raises(FetchError, match="timed out"):
                 fetcher.fetch(f"http://127.0.0.1:{port}/x")
         finally:
+            listener.close()
+
+
+def _open_after_error(monkeypatch: pytest.MonkeyPatch, fetch: Callable[[], object]) -> list[int]:
+    """File numbers of the sockets ``fetch`` opened that are still open once it has raised.
+
+    The FetchError is kept while checking, as a CLI runner keeps it: its traceback holds the
+    request's frames, so a socket only its unclosed response owned would still be open, and be
+    closed later by garbage collection (a ResourceWarning at some unrelated place).
+    """
+    opened: list[socket.socket] = []
+    real = socket.create_connection
+
+    def recording(*args: Any, **kwargs: Any) -> socket.socket:
+        sock = real(*args, **kwargs)
+        opened.append(sock)
+        return sock
+
+    monkeypatch.setattr(socket, "create_connection", recording)
+    with pytest.raises(FetchError) as info:
+        fetch()
+    assert info.value is not None and opened
+    return [sock.fileno() for sock in opened if sock.fileno() != -1]
+
+
+class TestConnectionsAreClosed:
+    """A fetch that stops reading early closes its socket (not left to garbage collection)."""
+
+    @pytest.mark.parametrize(
+        ("path", "route"),
+        [
+            ("/big", (200, {}, b"x" * 5000)),  # cap hit while reading, "Connection: close"
+            ("/biglen", _json(b"y" * 2000)),  # declared length over the cap
+        ],
+    )
+    def test_size_cap_closes_the_socket(
+        self,
+        server: tuple[str, dict[str, tuple[int, dict[str, str], bytes]]],
+        monkeypatch: pytest.MonkeyPatch,
+        path: str,
+        route: tuple[int, dict[str, str], bytes],
+    ) -> None:
+        base, routes = server
+        routes[path] = route
+        fetcher = Fetcher(cache=None, offline=False, allow_loopback=True, max_bytes=1000)
+        assert _open_after_error(monkeypatch, lambda: fetcher.fetch(base + path)) == []
+
+    def test_timeout_midway_closes_the_socket(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Headers arrive, then the body stalls until the deadline passes."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        done = threading.Event()
+
+        def stall() -> None:
+            peer, _ = listener.accept()
+            with peer:
+                peer.recv(65536)
+                peer.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{")
+                done.wait(10)
+
+        thread = threading.Thread(target=stall, daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        fetcher = Fetcher(cache=None, offline=False, allow_loopback=True, timeout=0.3)
+        url = f"http://127.0.0.1:{port}/x"
+        try:
+            assert _open_after_error(monkeypatch, lambda: fetcher.fetch(url)) == []
+        finally:
+            done.set()
+            thread.join(10)
             listener.close()
 
 
