@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB3_EXPIRED, OB3_SKILL, OB3_SMALL, PASSPHRASE, noisy_png
-from typer.testing import CliRunner, Result
+from share_helpers import NOW, OB3_EXPIRED, OB3_SKILL, OB3_SMALL, noisy_png, offline_cli
 
-from credwallet.cli._app import app
 from credwallet.formats import parse
 from credwallet.models import Credential
 from credwallet.verify.dataintegrity import sign_document
@@ -89,12 +87,7 @@ def external_dir() -> Path:
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     home = tmp_path / "wallet"
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
+    invoke = offline_cli(home)
 
     assert invoke("init").exit_code == 0
     result = invoke("import", *(str(EXTERNAL / f) for f in (OB3_SKILL, OB3_SMALL, OB3_EXPIRED)))

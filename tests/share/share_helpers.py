@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from credwallet.cli._app import app
 from credwallet.formats import parse
 from credwallet.models import Check, CheckStatus, Credential, ReportStatus, VerificationReport
 from credwallet.share.items import SharedItem
@@ -16,6 +20,20 @@ from support import EXTERNAL
 
 NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
 PASSPHRASE = "correct horse battery staple"
+
+
+def offline_cli(home: Path) -> Callable[..., Result]:
+    """Run credwallet in-process on the wallet at ``home``, offline, with the test passphrase."""
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(
+            app,
+            ["--home", str(home), "--offline", *args],
+            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
+        )
+
+    return invoke
+
 
 # Real credentials of each shape the sharing layer meets.
 OB3_DEGREE = "1edtech-ob3-spec-examples/complete-openbadgecredential.json"  # 16 KB, https images

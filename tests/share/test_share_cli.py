@@ -7,10 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB3_DEGREE, OB3_SMALL, PASSPHRASE, holder_verdict, ids
-from typer.testing import CliRunner, Result
+from share_helpers import NOW, OB3_DEGREE, OB3_SMALL, holder_verdict, ids, offline_cli
 
-from credwallet.cli._app import app
 from credwallet.models import ReportStatus
 from credwallet.share import bundle, qr
 from credwallet.verify.engine import VerifyOptions, verify_presentation
@@ -117,12 +115,7 @@ class TestShareCommands:
 def empty_run(tmp_path: Path):  # type: ignore[no-untyped-def]
     home = tmp_path / "empty"
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
+    invoke = offline_cli(home)
 
     assert invoke("init").exit_code == 0
     return invoke
@@ -252,12 +245,7 @@ class TestSvgQrCodes:
         )
         home = tmp_path / "w"
 
-        def invoke(*args: str) -> Result:
-            return CliRunner().invoke(
-                app,
-                ["--home", str(home), "--offline", *args],
-                env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-            )
+        invoke = offline_cli(home)
 
         assert invoke("init").exit_code == 0
         result = invoke("import", str(target))

@@ -7,10 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, PASSPHRASE, VC1_OB3, ids, load
-from typer.testing import CliRunner, Result
+from share_helpers import NOW, OB3_EXPIRED, OB3_SMALL, VC1_OB3, ids, load, offline_cli
 
-from credwallet.cli._app import app
 from credwallet.errors import BadInput, UsageError
 from credwallet.models import ReportStatus
 from credwallet.share.presentation import create_presentation
@@ -95,12 +93,7 @@ def jane(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A wallet whose one credential names its subject "Jane Doe", and no profile."""
     home = tmp_path / "wallet"
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
+    invoke = offline_cli(home)
 
     assert invoke("init").exit_code == 0
     assert invoke("import", str(EXTERNAL / VC1_OB3)).exit_code in (0, 3, 4)
@@ -271,12 +264,7 @@ class TestOfferedCommand:
         source.write_text(json.dumps(signed))
         home = tmp_path / "wallet"
 
-        def invoke(*args: str) -> Result:
-            return CliRunner().invoke(
-                app,
-                ["--home", str(home), "--offline", *args],
-                env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-            )
+        invoke = offline_cli(home)
 
         assert invoke("init").exit_code == 0
         assert invoke("import", str(source)).exit_code == 0

@@ -8,10 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from share_helpers import NOW, PASSPHRASE
-from typer.testing import CliRunner, Result
+from share_helpers import NOW, offline_cli
 
-from credwallet.cli._app import app
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.jsonld import DocumentLoader
 from credwallet.verify.keys import SigningKey, b64url_encode
@@ -58,12 +56,7 @@ def both_forms(key: SigningKey) -> tuple[bytes, bytes]:
 def twice(tmp_path: Path):  # type: ignore[no-untyped-def]
     home = tmp_path / "wallet"
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
+    invoke = offline_cli(home)
 
     as_json, as_jwt = both_forms(SigningKey.generate("Ed25519"))
     (tmp_path / "a11y.json").write_bytes(as_json)

@@ -11,10 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from share_helpers import JWT_VC1, PASSPHRASE
-from typer.testing import CliRunner, Result
+from share_helpers import JWT_VC1, offline_cli
 
-from credwallet.cli._app import app
 from support import EXTERNAL
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the PDF text back")
@@ -25,12 +23,7 @@ def wallet(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A wallet holding only the id-less VC-JWT 1.1; returns (invoke, its wallet id)."""
     home = tmp_path / "wallet"
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(
-            app,
-            ["--home", str(home), "--offline", *args],
-            env={"CREDWALLET_PASSPHRASE": PASSPHRASE},
-        )
+    invoke = offline_cli(home)
 
     assert invoke("init").exit_code == 0
     imported = invoke("import", str(EXTERNAL / JWT_VC1))

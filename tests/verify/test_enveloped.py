@@ -15,16 +15,16 @@ from verify_support import options
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded
 from credwallet.formats import parse
-from credwallet.models import CheckStatus, Credential, ReportStatus, VerificationReport
-from credwallet.share.presentation import create_presentation, sign_presentation
-from credwallet.verify.engine import verify_presentation
-from credwallet.verify.enveloped import (
+from credwallet.formats.enveloped import (
     MAX_ENVELOPED_CHARS,
     UnsupportedEnvelope,
     enveloped_data,
     enveloped_jwt,
     is_enveloped,
 )
+from credwallet.models import CheckStatus, Credential, ReportStatus, VerificationReport
+from credwallet.share.presentation import create_presentation, sign_presentation
+from credwallet.verify.engine import verify_presentation
 from credwallet.verify.jwt import sign_vc_jwt
 from credwallet.verify.keys import SigningKey, b64url_encode
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from credwallet import _crypto
 from credwallet.errors import BadInput
 from credwallet.verify.keys import SigningKey, b64url_encode
 
-__all__ = ["HolderKeys", "di_vp_proof", "key_proof"]
+__all__ = ["HolderKeys", "compact_jws", "di_vp_proof", "key_proof"]
 
 PROOF_TYP = "openid4vci-proof+jwt"
 _P256_LABEL = b"credwallet holder P-256 key v1"
@@ -57,6 +57,17 @@ class HolderKeys:
         )
 
 
+def compact_jws(
+    key: SigningKey, header: Mapping[str, object], payload: Mapping[str, object]
+) -> str:
+    """``header``.``payload``.signature, each part base64url JSON (the JWS compact form)."""
+    signing_input = ".".join(
+        b64url_encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
+        for part in (header, payload)
+    )
+    return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+
+
 def key_proof(
     key: SigningKey,
     *,
@@ -75,11 +86,7 @@ def key_proof(
         payload["nonce"] = nonce
     if client_id is not None:
         payload["iss"] = client_id
-    signing_input = ".".join(
-        b64url_encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
-        for part in (header, payload)
-    )
-    return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+    return compact_jws(key, header, payload)
 
 
 def di_vp_proof(

@@ -50,7 +50,7 @@ from credwallet.exchange.dcql import (
     parse_dcql,
     plan,
 )
-from credwallet.exchange.holder import HolderKeys
+from credwallet.exchange.holder import HolderKeys, compact_jws
 from credwallet.exchange.present import PresentationRefused
 from credwallet.formats.jose import CompactJws, decode_compact_jws
 from credwallet.models import Credential
@@ -492,8 +492,6 @@ def _ldp_suite(request: AuthorizationRequest) -> str:
 def _vp_jwt(
     credential: Credential, request: AuthorizationRequest, holder: HolderKeys, now: float
 ) -> str:
-    from credwallet.verify.keys import b64url_encode
-
     key = holder.ed25519
     if not credential.jws:
         raise BadInput(f"{credential.display_name!r} has lost its JWS; re-import it")
@@ -512,11 +510,7 @@ def _vp_jwt(
             "verifiableCredential": [credential.jws],
         },
     }
-    signing_input = ".".join(
-        b64url_encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
-        for part in (header, payload)
-    )
-    return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+    return compact_jws(key, header, payload)
 
 
 def _presentation(

@@ -12,7 +12,6 @@ everything the holder has is disclosed (asking for ``address`` means the whole a
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -20,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from credwallet.errors import BadInput
-from credwallet.exchange.holder import HolderKeys
+from credwallet.exchange.holder import HolderKeys, compact_jws
 from credwallet.formats.jose import b64url_decode
 from credwallet.formats.sdjwt import decode_sd_jwt
 from credwallet.verify.keys import SigningKey, b64url_encode, jwk_to_public_key, same_key
@@ -160,13 +159,7 @@ def key_binding_jwt(
         "nonce": nonce,
         "sd_hash": sd_hash,
     }
-    signing_input = ".".join(
-        base64.urlsafe_b64encode(json.dumps(part, separators=(",", ":")).encode("utf-8"))
-        .rstrip(b"=")
-        .decode("ascii")
-        for part in (header, payload)
-    )
-    return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+    return compact_jws(key, header, payload)
 
 
 def present_sd_jwt(

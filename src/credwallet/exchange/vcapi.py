@@ -17,6 +17,7 @@ from credwallet.verify.keys import SigningKey
 
 __all__ = [
     "exchange_issuer",
+    "interact_service",
     "interaction_protocols",
     "request_service",
     "run_exchange",
@@ -96,7 +97,7 @@ def _credentials(presentation: Any) -> list[ReceivedCredential]:
 
 def request_service(request: dict[str, Any]) -> str:
     """Where a presentation request wants its answer (``interact.service``); BadInput if none."""
-    service = _interact_service(request)
+    service = interact_service(request)
     if service is None:
         raise BadInput("the presentation request names no service to answer at (interact)")
     return service
@@ -137,7 +138,7 @@ def run_exchange(
         domain = request.get("domain")
         if not isinstance(challenge, str) or not challenge:
             raise BadInput("the exchange's request has no challenge to sign")
-        service = _interact_service(request)
+        service = interact_service(request)
         if service is not None:
             exchange_url = service
         body = {
@@ -148,9 +149,12 @@ def run_exchange(
     raise IssuanceFailed("the exchange kept asking questions; stopped")
 
 
-def _interact_service(request: dict[str, Any]) -> str | None:
+def interact_service(request: dict[str, Any]) -> str | None:
+    """The exchange endpoint a presentation request's ``interact.service`` names, if any."""
     interact = request.get("interact")
     services = interact.get("service") if isinstance(interact, dict) else None
+    if isinstance(services, dict):
+        services = [services]  # one service given as an object, not a list
     if not isinstance(services, list):
         return None
     for service in services:

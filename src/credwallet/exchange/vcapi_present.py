@@ -35,6 +35,7 @@ from credwallet.exchange.present import (
     Verifier,
     whole_credential_claims,
 )
+from credwallet.exchange.vcapi import interact_service
 from credwallet.models import Credential, CredentialFormat, JSONObject
 
 if TYPE_CHECKING:
@@ -135,19 +136,6 @@ def parse_request(request: Any) -> tuple[list[tuple[str, _Query | None]], str, s
     return items, challenge, domain
 
 
-def _service(request: dict[str, Any]) -> str | None:
-    interact = request.get("interact")
-    for service in _as_list(interact.get("service") if isinstance(interact, dict) else None):
-        if (
-            isinstance(service, dict)
-            and service.get("type")
-            in ("VerifiableCredentialApiExchangeService", "UnmediatedPresentationService2021")
-            and isinstance(service.get("serviceEndpoint"), str)
-        ):
-            return str(service["serviceEndpoint"])
-    return None
-
-
 def _verifier(url: str, domain: str | None) -> Verifier:
     """The exchange's host; proven by TLS when https (the request came from that host)."""
     parts = urlsplit(url)
@@ -166,7 +154,7 @@ class VcApiExchange:
     def __init__(self, client: Client, url: str, request: dict[str, Any]) -> None:
         self._client = client
         self._items, self.challenge, self.domain = parse_request(request)
-        self.target = _service(request) or url
+        self.target = interact_service(request) or url
         _check(self.target)
         self.verifier = _verifier(url, self.domain)
         self._held: dict[str, Credential] = {}
@@ -373,7 +361,7 @@ def _from_json(text: str, client: Client) -> Exchange:
     request = data.get("verifiablePresentationRequest", data) if isinstance(data, dict) else None
     if not isinstance(request, dict) or "query" not in request:
         raise BadInput("this JSON is not a verifiablePresentationRequest")
-    service = _service(request)
+    service = interact_service(request)
     if service is None:
         raise UsageError("this presentation request names no exchange to answer (interact.service)")
     return VcApiExchange(client, service, request)

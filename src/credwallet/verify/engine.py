@@ -18,7 +18,7 @@ credential in it; its own report ends with a required ``credentials`` check summ
 (so a bad credential inside is never hidden behind a "valid" presentation), and an unsigned
 presentation's ``proof`` is ``unknown``: as a presentation it proves nothing, so it is never
 ``valid``. An EnvelopedVerifiableCredential (a VC-JWT or an SD-JWT VC in a data: URL, see
-enveloped.py) is unwrapped and verified like the stand-alone credential. A Blockcerts
+formats/enveloped.py) is unwrapped and verified like the stand-alone credential. A Blockcerts
 presentation (a MerkleProof2019 of its own) is verified by blockcerts.py, which also covers the
 credentials inside it.
 
@@ -37,6 +37,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from credwallet.errors import BadInput, CredwalletError, VerificationIncomplete
+from credwallet.formats import enveloped
 from credwallet.models import (
     Check,
     CheckStatus,
@@ -46,7 +47,7 @@ from credwallet.models import (
     JSONObject,
     VerificationReport,
 )
-from credwallet.verify import dataintegrity, enveloped, validity
+from credwallet.verify import dataintegrity, validity
 from credwallet.verify.keys import ResolvedKey, resolve_verification_method
 from credwallet.verify.recipient import check_recipient
 
