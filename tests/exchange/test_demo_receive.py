@@ -28,6 +28,16 @@ def test_demo_receives_from_its_local_issuer() -> None:
 
 
 @pytest.mark.usefixtures("no_loopback")
+def test_the_whole_demo_fits_80_columns() -> None:
+    """The newcomer's first command: every line it prints fits an 80-column terminal."""
+    result = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = [*result.stdout.splitlines(), *result.stderr.splitlines()]
+    assert "  from http://127.0.0.1:" in result.stderr  # the issuer, on its own line
+    assert [line for line in lines if len(line) > 80] == []
+
+
+@pytest.mark.usefixtures("no_loopback")
 def test_a_users_receive_still_refuses_plain_http_to_loopback(run: Run) -> None:
     with running_demo_issuer() as issuer:
         result = run("receive", issuer.new_offer(), "--yes")

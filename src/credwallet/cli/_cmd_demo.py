@@ -46,7 +46,7 @@ def demo(ctx: typer.Context) -> None:
     out = state.output()
     examples = examples_dir()
     home = Path(tempfile.mkdtemp(prefix="credwallet-demo-")) / "wallet"
-    out.message(f"Creating a throwaway wallet in {home.parent} (deleted at the end)...")
+    out.message(f"A throwaway wallet (deleted at the end): {home.parent}")
     try:
         # A random passphrase that lives only in this process: the demo wallet is never reused.
         with Wallet.create(home, secrets.token_urlsafe(24)) as wallet:
@@ -65,10 +65,8 @@ def demo(ctx: typer.Context) -> None:
     finally:
         shutil.rmtree(home.parent, ignore_errors=True)
     out.message("")
-    out.message(
-        "Next: `credwallet init`, then `credwallet import YOUR-BADGES/` (or `credwallet "
-        "receive` an issuer's offer link) and `credwallet show`."
-    )
+    out.message("Next: `credwallet init`, then `credwallet import YOUR-BADGES/` and")
+    out.message("`credwallet show` (or `credwallet receive` an issuer's offer link).")
 
 
 def _receive_from_demo_issuer(out: Output, wallet: Wallet) -> None:

@@ -75,9 +75,10 @@ def _render(out: Output, results: list[ReceiveResult]) -> ExitCode:
             out.message(line, style=_RESULT_STYLE.get(item.result))
         out.message(
             f"{summary.count('imported')} received, {summary.count('duplicate')} already held, "
-            f"{summary.count('refused')} refused, {summary.count('failed')} failed "
-            f"(from {clean(result.issuer)} by {result.protocol})"
+            f"{summary.count('refused')} refused, {summary.count('failed')} failed"
         )
+        # On its own line: an issuer URL beside the counts would push the line past 80 columns.
+        out.message(f"  from {clean(result.issuer)} by {result.protocol}")
         for pending in result.pending:
             out.message(
                 f"  pending: {clean(pending.issuer)} will issue later; "
