@@ -9,7 +9,6 @@ their fetch time.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +21,7 @@ from cli_support import PASSPHRASE, Run
 from typer.testing import CliRunner
 
 from credwallet.cli._app import app
+from credwallet.exchange.serving import serving
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.keys import SigningKey
 from trust_support import entity_configuration, legacy_registry, subordinate_statement
@@ -68,14 +68,8 @@ def _handler(registries: Registries) -> type[BaseHTTPRequestHandler]:
 def served() -> Iterator[tuple[str, Registries]]:
     registries = Registries()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(registries))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}", registries
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def badge(key: SigningKey, n: int, claimed: str) -> dict[str, Any]:

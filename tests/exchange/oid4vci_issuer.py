@@ -15,7 +15,6 @@ import hashlib
 import http.server
 import json
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sdjwt_maker import holder_jwk_from_did, make_sd_jwt_vc, status_list_token
 
+from credwallet.exchange.serving import serving
 from credwallet.verify.jwt import sign_vc_jwt
 from credwallet.verify.keys import SigningKey
 
@@ -622,11 +622,5 @@ def running_issuer(**knobs: Any) -> Iterator[IssuerState]:
             "UniversityDegree": jwt_config("Bachelor of Science"),
             "CourseCertificate": jwt_config("Python Course"),
         }
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -21,7 +21,6 @@ import hashlib
 import http.server
 import json
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from credwallet.exchange.serving import serving
 from credwallet.formats import parse
 from credwallet.formats.jose import decode_compact_jws
 from credwallet.formats.sdjwt import decode_sd_jwt
@@ -276,11 +276,5 @@ def running_verifier(dcql: dict[str, Any], **knobs: Any) -> Iterator[VerifierSta
     state = VerifierState(dcql=dcql, **knobs)
     server = _Server(state)
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from credwallet.errors import FetchError
+from credwallet.exchange.serving import serving
 from credwallet.net import Fetcher
 
 
@@ -40,14 +40,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def _server() -> Iterator[Any]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.seen = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_post_sends_body_and_headers_and_returns_error_statuses() -> None:

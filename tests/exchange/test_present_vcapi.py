@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.server
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from exchange_support import Run
 
+from credwallet.exchange.serving import serving
 from credwallet.models import ReportStatus
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.engine import VerifyOptions, verify_presentation
@@ -133,14 +133,8 @@ def running_verifier(query: list[dict[str, Any]], **knobs: Any) -> Iterator[Veri
     verifier = Verifier(query, **knobs)
     server = _Server(verifier)
     verifier.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield verifier
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def by_example(kind: str, issuer: str | None = None, **extra: Any) -> dict[str, Any]:

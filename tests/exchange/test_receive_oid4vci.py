@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,16 @@ def test_certified_wallet_issuers_get_a_clear_message(run: Run) -> None:
         assert "Traceback" not in result.output
 
 
-def test_deferred_issuance_is_kept_and_resumed(run: Run) -> None:
+def _record_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits the wallet makes before polling, recorded instead of slept."""
+    waits: list[float] = []
+    clock = types.SimpleNamespace(sleep=waits.append)
+    monkeypatch.setattr("credwallet.wallet.receive.time", clock)
+    return waits
+
+
+def test_deferred_issuance_is_kept_and_resumed(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    waits = _record_waits(monkeypatch)
     with running_issuer(deferred=True) as issuer:
         data = _receive(run, issuer.new_offer(["UniversityDegree"]))
         assert data["imported"] == 0
@@ -236,15 +246,21 @@ def test_deferred_issuance_is_kept_and_resumed(run: Run) -> None:
         again = run("receive", "--resume")
         assert "no deferred issuance is waiting" in again.stderr
     assert len(_listed(run)) == 1
+    # Only the first receive waits (the issuer's one-second interval); `--resume` asks at once.
+    assert waits == [1]
 
 
-def test_deferred_issuance_ready_within_the_interval_arrives_at_once(run: Run) -> None:
+def test_deferred_issuance_ready_within_the_interval_arrives_at_once(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits = _record_waits(monkeypatch)
     with running_issuer(deferred=True, deferred_ready=True) as issuer:
         data = _receive(run, issuer.new_offer(["UniversityDegree"]))
         assert data["_exit"] == 0, data
         assert data["imported"] == 1
         assert data["pending"] == []
         assert issuer.requests.count("POST /deferred") == 1
+    assert waits == [1], "the wallet waits the interval the issuer asked for, then polls once"
 
 
 def test_refused_credential_is_reported_to_the_issuer_as_a_failure(run: Run) -> None:

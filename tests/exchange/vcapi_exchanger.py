@@ -11,13 +11,13 @@ from __future__ import annotations
 import http.server
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from credwallet.exchange.serving import serving
 from credwallet.models import ReportStatus
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.engine import VerifyOptions, verify_presentation
@@ -199,11 +199,5 @@ def running_exchanger(**knobs: Any) -> Iterator[ExchangeState]:
     state = ExchangeState(**knobs)
     server = _Server(state)
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

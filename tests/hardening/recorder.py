@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from credwallet.exchange.serving import serving
 
 _BODY = b'{"@context": {"@vocab": "https://recorder.example/vocab#"}, "id": "x"}'
 
@@ -53,11 +54,5 @@ class RecordingServer(http.server.ThreadingHTTPServer):
 @contextmanager
 def recording_server() -> Iterator[RecordingServer]:
     server = RecordingServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from credwallet import net
 from credwallet.errors import FetchError
+from credwallet.exchange.serving import serving
 from credwallet.net import (
     DirectoryCache,
     Fetched,
@@ -54,13 +55,8 @@ def server() -> Iterator[tuple[str, dict[str, tuple[int, dict[str, str], bytes]]
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
     handler = type("Handler", (_Handler,), {"routes": routes})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(httpd):
         yield f"http://127.0.0.1:{httpd.server_address[1]}", routes
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _json(body: bytes) -> tuple[int, dict[str, str], bytes]:

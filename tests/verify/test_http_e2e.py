@@ -12,7 +12,6 @@ import ipaddress
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from credwallet.exchange.serving import serving
 from credwallet.formats import parse
 from credwallet.models import CheckStatus, JSONObject, ReportStatus, VerificationReport
 from credwallet.net import DirectoryCache, Fetcher
@@ -123,15 +123,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_tls.load_cert_chain(cert_file, key_file)
     httpd.socket = server_tls.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
     trust = ssl.create_default_context(cafile=str(cert_file))
     port = httpd.server_address[1]
-    try:
+    with serving(httpd):
         yield Server(f"https://127.0.0.1:{port}", port, routes, log, trust, tmp_path / "cache")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _issuer(server: Server) -> tuple[str, SigningKey]:

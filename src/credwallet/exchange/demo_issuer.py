@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.server
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from credwallet.errors import CredwalletError
+from credwallet.exchange.serving import serving
 from credwallet.verify.keys import SigningKey
 
 __all__ = ["DemoIssuer", "running_demo_issuer"]
@@ -188,11 +188,5 @@ def running_demo_issuer() -> Iterator[DemoIssuer]:
     issuer = DemoIssuer()
     server = _Server(issuer)
     issuer.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield issuer
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
