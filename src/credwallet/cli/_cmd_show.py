@@ -9,9 +9,10 @@ import typer
 
 from credwallet.cli._complete import credential_ids
 from credwallet.cli._output import Output, abbreviate, clean, fmt_date
-from credwallet.cli._state import JsonFlag, state_of
+from credwallet.cli._state import AppState, JsonFlag, state_of
 from credwallet.cli._unlock import open_wallet
 from credwallet.wallet import SORT_KEYS, CredentialFilter, Held, Wallet, apply_filter
+from credwallet.wallet.gcpause import paused_gc
 
 __all__ = ["STATUS_STYLE", "register", "state_style"]
 
@@ -211,18 +212,30 @@ def show(
     """List credentials (with filters), or show one in full; then pathway progress."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
-    with open_wallet(state) as wallet:
-        if credential:
-            from credwallet.wallet.sdjwt_view import sd_jwt_view
+    if credential:
+        _show_one(state, out, credential)
+        return
+    spec = CredentialFilter(issuer, tag, status, expiring, search, sort, reverse)
+    # A listing builds, writes and drops many small objects before the cyclic collector needs
+    # to look at any of them (see wallet.gcpause): _list's locals are gone when it resumes.
+    with paused_gc():
+        _list(state, out, spec)
 
-            held = wallet.get(credential)
-            disclosed = sd_jwt_view(wallet, held.credential)
-            if out.json_mode:
-                out.data({**held.detail_json(), **(disclosed or {})})
-            else:
-                _detail(out, held, disclosed)
-            return
-        spec = CredentialFilter(issuer, tag, status, expiring, search, sort, reverse)
+
+def _show_one(state: AppState, out: Output, credential: str) -> None:
+    with open_wallet(state) as wallet:
+        from credwallet.wallet.sdjwt_view import sd_jwt_view
+
+        held = wallet.get(credential)
+        disclosed = sd_jwt_view(wallet, held.credential)
+        if out.json_mode:
+            out.data({**held.detail_json(), **(disclosed or {})})
+        else:
+            _detail(out, held, disclosed)
+
+
+def _list(state: AppState, out: Output, spec: CredentialFilter) -> None:
+    with open_wallet(state) as wallet:
         items = apply_filter(wallet.credentials(), spec, now=_now())
         pathways = _pathways_json(wallet)
         skipped = dict.fromkeys(wallet.skipped)

@@ -310,15 +310,17 @@ class Wallet:
             return None
 
     def credentials(self, *, now: datetime | None = None) -> list[Held]:
-        when = now or self._now()
-        held = []
-        for rec in self._store.records(KIND_CREDENTIAL):
-            item = self._held(rec.id, rec.payload, now=when)
-            if item is not None:
-                held.append(item)
+        from credwallet.wallet.gcpause import paused_gc
         from credwallet.wallet.groups import assign_groups
 
-        return assign_groups(held)
+        when = now or self._now()
+        held = []
+        with paused_gc():
+            for rec in self._store.records(KIND_CREDENTIAL):
+                item = self._held(rec.id, rec.payload, now=when)
+                if item is not None:
+                    held.append(item)
+            return assign_groups(held)
 
     def unreadable_records(self, *, now: datetime | None = None) -> list[tuple[str, str, str]]:
         """(record id, kind, reason) for every stored record the wallet cannot read."""
