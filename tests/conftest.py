@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from support import CONTEXTS, EXTERNAL
+
+if TYPE_CHECKING:
+    from credwallet.share.qr import ErrorLevel
 
 # Speed: keep compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the shared CI
 # box). Without it every xdist worker re-rewrites and recompiles all test modules (about 8 s of
@@ -79,14 +83,35 @@ def _suite_defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The cheap KDFs and a private environment before any fixture runs, including module- and
     class-scoped ones (they run before the function-scoped fixtures below: a wallet a module
     fixture made used to get the real Argon2id, and every later unlock paid for it)."""
+    from credwallet.share import qr
     from credwallet.store import kdf
     from credwallet.wallet import backup
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kdf, "CREATION_PROFILE", kdf.CHEAPEST)
         patch.setattr(backup, "BACKUP_LOG_N", TEST_BACKUP_LOG_N)
+        patch.setattr(qr, "qr_matrix", _remembered(qr.qr_matrix))
         _point_at(patch, tmp_path_factory.mktemp("suite-env"))
         yield
+
+
+def _remembered(qr_matrix: Callable[[str, ErrorLevel], list[list[bool]]]) -> Any:
+    """``qr_matrix`` that encodes each (text, level) once per test process.
+
+    Speed: encoding a large symbol takes about 0.3 s of pure Python (the `qrcode` library
+    builds all eight masks to pick one), and the share tests encode the same few credentials
+    again and again (three calls in four were repeats). The function is pure, each distinct
+    text is still encoded for real, and every caller gets its own copy to change.
+    """
+    seen: dict[tuple[str, ErrorLevel], tuple[tuple[bool, ...], ...]] = {}
+
+    def remembered(text: str, level: ErrorLevel = "M") -> list[list[bool]]:
+        key = (text, level)
+        if key not in seen:
+            seen[key] = tuple(tuple(row) for row in qr_matrix(text, level))
+        return [list(row) for row in seen[key]]
+
+    return remembered
 
 
 @pytest.fixture(autouse=True)

@@ -304,7 +304,7 @@ class TestHostilePayloads:
 
     def test_huge_image_dimensions(self) -> None:
         """An image claiming enormous dimensions is refused before it is decoded."""
-        header = qr._png_from_rows([[False] * 8] * 8)
+        header = qr._png([[False] * 8] * 8, 1)
         # Rewrite IHDR to 100000 x 100000 (CRC fixed), keeping the tiny pixel data.
         ihdr = b"IHDR" + (100_000).to_bytes(4, "big") * 2 + bytes([1, 0, 0, 0, 0])
         patched = header[:12] + ihdr + zlib.crc32(ihdr).to_bytes(4, "big") + header[33:]
