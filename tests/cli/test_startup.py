@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -27,6 +28,30 @@ class TestImportCost:
         """`import credwallet` loads neither typer, rich, pyld nor qrcode."""
         loaded = _modules_after("import credwallet, credwallet.wallet, credwallet.verify")
         assert not loaded & {"typer", "rich", "pyld", "qrcode", "zxingcpp", "click"}
+
+    def test_listing_modules_do_not_load_the_verifier(self) -> None:
+        """What a listing reads (states, held credentials) loads neither the verification
+        engine, the key code nor cryptography's key formats: `show` does not verify."""
+        loaded = _modules_after("import credwallet.verify.state, credwallet.wallet.held")
+        assert not loaded & {
+            "credwallet.verify.engine",
+            "credwallet.verify.keys",
+            "credwallet.verify.dataintegrity",
+            "cryptography.hazmat.primitives.serialization",
+        }
+
+    def test_verify_names_load_on_first_use(self) -> None:
+        import credwallet.verify as verify
+        from credwallet.verify.engine import verify_credential
+        from credwallet.verify.keys import SigningKey
+
+        assert verify.verify_credential is verify_credential
+        assert verify.SigningKey is SigningKey
+        assert set(verify.__all__) <= set(dir(verify))
+        for name in verify.__all__:
+            assert getattr(verify, name) is not None
+        with pytest.raises(AttributeError):
+            _ = verify.no_such_name
 
     def test_help_does_not_load_heavy_modules(self) -> None:
         """`credwallet --help` renders without importing pyld, qrcode or cryptography."""

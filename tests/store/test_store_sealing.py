@@ -114,10 +114,12 @@ class TestPadding:
 
     def test_nonzero_padding_is_refused(self) -> None:
         """A frame with non-zero padding bytes or a length past the end is unreadable."""
-        framed = bytearray(pad(b"abc"))
-        framed[-1] = 1
-        with pytest.raises(RecordUnreadable):
-            unpad(bytes(framed))
+        clean = pad(b"abc")
+        for at in (4 + 3, len(clean) // 2, len(clean) - 1):  # first, a middle, last pad byte
+            framed = bytearray(clean)
+            framed[at] = 1
+            with pytest.raises(RecordUnreadable):
+                unpad(bytes(framed))
         with pytest.raises(RecordUnreadable):
             unpad(b"\xff\xff\xff\xff")
 

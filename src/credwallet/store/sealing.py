@@ -81,7 +81,9 @@ def unpad(plain: bytes) -> bytes:
         raise RecordUnreadable
     length = int.from_bytes(plain[:LENGTH_PREFIX], "big")
     end = LENGTH_PREFIX + length
-    if end > len(plain) or any(plain[end:]):
+    # Every padding byte must be zero: counted in C (any() over a copy of the padding cost
+    # about 5 us a record when listing a wallet).
+    if end > len(plain) or plain.count(0, end) != len(plain) - end:
         raise RecordUnreadable
     return plain[LENGTH_PREFIX:end]
 

@@ -46,6 +46,7 @@ __all__ = [
     "TrustConfig",
     "evaluate",
     "federation_fetch_endpoint",
+    "issuer_trust",
     "oidf_lookup_url",
     "parse_registry_document",
     "registered_name",
@@ -498,17 +499,25 @@ def registered_name(report: VerificationReport) -> str | None:
     """The issuer's name as a registry (or the user's pin) gives it, from a report's ``trust``
     check; None when the issuer is not registered or pinned. What ``share`` shows beside the
     credential's own (claimed) issuer name."""
-    check = report.check(CHECK_NAME)
-    if check is None or check.status is not CheckStatus.PASS:
-        return None
-    return dict(check.inputs).get("registered name") or None
+    return issuer_trust(report)[0]
 
 
 def trust_label(report: VerificationReport) -> str | None:
     """registered / self-chosen / unknown / blocked, from a report's ``trust`` check (None
     when no registries, pins or blocks were in force)."""
+    return issuer_trust(report)[1]
+
+
+def issuer_trust(report: VerificationReport) -> tuple[str | None, str | None]:
+    """:func:`registered_name` and :func:`trust_label` from one look at the ``trust`` check
+    (a listing asks both of every credential)."""
     check = report.check(CHECK_NAME)
-    return dict(check.inputs).get("label") if check is not None else None
+    if check is None:
+        return None, None
+    inputs = dict(check.inputs)
+    registered = check.status is CheckStatus.PASS
+    name = (inputs.get("registered name") or None) if registered else None
+    return name, inputs.get("label")
 
 
 def dumps(config: TrustConfig) -> bytes:

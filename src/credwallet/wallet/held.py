@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from credwallet.models import Credential, ReportStatus, VerificationReport
@@ -13,8 +14,6 @@ __all__ = ["Held"]
 
 
 def _iso(value: object) -> str | None:
-    from datetime import datetime
-
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
     return None
@@ -57,18 +56,20 @@ class Held:
     def issuer_json(self) -> dict[str, Any]:
         """``name`` is the credential's own (claimed) issuer name; ``registered_name`` and
         ``trust`` (registered / self-chosen / unknown / blocked) come from the trust check."""
-        from credwallet.verify.trust import trust_label
+        from credwallet.verify.trust import issuer_trust
 
         cred = self.credential
+        registered, trust = issuer_trust(self.report) if self.report else (None, None)
         return {
             "id": cred.issuer.id,
             "name": cred.issuer.name,
-            "registered_name": self.registered_issuer_name,
-            "trust": trust_label(self.report) if self.report else None,
+            "registered_name": registered,
+            "trust": trust,
         }
 
     def summary_json(self) -> dict[str, Any]:
         cred = self.credential
+        state = self.state  # decided once; its status is the report's (``status``)
         return {
             "id": self.wallet_id,
             "credential_id": cred.credential_id,
@@ -83,8 +84,8 @@ class Held:
             "issuer": self.issuer_json(),
             "issued": _iso(cred.issued or cred.valid_from),
             "expires": _iso(cred.valid_until),
-            "status": self.status,
-            **self.state.to_json(),
+            "status": str(state.status),
+            **state.to_json(),
             "tags": list(self.tags),
             "achievement_group": self.achievement_group,
         }

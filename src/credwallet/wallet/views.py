@@ -39,11 +39,12 @@ __all__ = ["credential_from_view", "credential_view", "parser_fingerprint", "vie
 @cache
 def parser_fingerprint() -> str:
     """A short digest of the code that turns originals into credentials (read once)."""
-    import credwallet.formats
     import credwallet.models
 
+    # The formats package sits beside models.py; found by path, not imported (a listing that
+    # only reads views never needs the parsers).
     digest = hashlib.sha256()
-    package = Path(credwallet.formats.__file__).parent
+    package = Path(credwallet.models.__file__).parent / "formats"
     sources = [*sorted(package.rglob("*.py")), Path(credwallet.models.__file__)]
     for path in sources:
         digest.update(str(path.relative_to(package.parent)).encode() + b"\0")
@@ -58,6 +59,11 @@ def view_is_current(view: Any) -> bool:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+# By value, as a dict: calling the enum is a slow path run twice per credential listed.
+_FORMATS = {str(f): f for f in CredentialFormat}
+_CONTAINERS = {str(c): c for c in Container}
 
 
 def _date(value: Any) -> datetime | None:
@@ -149,8 +155,8 @@ def credential_from_view(view: Any, original: bytes) -> Credential | None:
     try:
         ach = view["achievement"]
         return Credential(
-            format=CredentialFormat(view["format"]),
-            container=Container(view["container"]),
+            format=_FORMATS[view["format"]],
+            container=_CONTAINERS[view["container"]],
             original=original,
             document=json.loads(original)
             if view.get("document_is_original") is True
@@ -160,7 +166,7 @@ def credential_from_view(view: Any, original: bytes) -> Credential | None:
             description=view["description"],
             issuer=Party(*view["issuer"]),
             subject=Party(*view["subject"]),
-            recipients=tuple(Recipient(*r) for r in view["recipients"]),
+            recipients=tuple([Recipient(*r) for r in view["recipients"]]),
             achievement=None
             if ach is None
             else Achievement(
@@ -171,7 +177,7 @@ def credential_from_view(view: Any, original: bytes) -> Credential | None:
                 criteria_url=ach[4],
                 image=ach[5],
                 achievement_type=ach[6],
-                alignments=tuple(Alignment(*a) for a in ach[7]),
+                alignments=tuple([Alignment(*a) for a in ach[7]]),
                 related=tuple(ach[8]),
                 credits_available=ach[9],
                 tags=tuple(ach[10]),
@@ -181,7 +187,7 @@ def credential_from_view(view: Any, original: bytes) -> Credential | None:
             issued=_date(view["issued"]),
             valid_from=_date(view["valid_from"]),
             valid_until=_date(view["valid_until"]),
-            evidence=tuple(Evidence(*e) for e in view["evidence"]),
+            evidence=tuple([Evidence(*e) for e in view["evidence"]]),
             credits_earned=view["credits_earned"],
             public_url=view["public_url"],
             jws=view["jws"],
