@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,3 +34,28 @@ def cases(*kinds: str, expect: str | None = None) -> list[dict[str, Any]]:
 
 def case_id(entry: dict[str, Any]) -> str:
     return str(entry.get("test_id") or entry.get("case") or entry["file"])
+
+
+MEGABYTE = 1024 * 1024
+
+
+def zlib_bomb(expanded_bytes: int, *, complete: bool = False) -> bytes:
+    """A zlib stream of ``expanded_bytes`` zeros (whole MiB), built without ever holding them.
+
+    Compressing the zeros would cost seconds of CPU per bomb. After a full flush the
+    compressor's state is reset and its output is byte-aligned, so the block for one MiB of
+    zeros is the same bytes every time: it is repeated. A bounded reader stops long before the
+    end; ``complete`` adds the empty final block and the Adler-32 (of n zeros it is
+    ``(n mod 65521) << 16 | 1``) for readers that check the stream to its end.
+    """
+    compressor = zlib.compressobj(9)
+    zeros = bytes(MEGABYTE)
+    first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeat = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    assert repeat == again, "zlib full flush is not byte-stable"
+    stream = first + repeat * (expanded_bytes // MEGABYTE - 1)
+    if complete:
+        adler32 = (expanded_bytes % 65521) << 16 | 1
+        stream += b"\x03\x00" + adler32.to_bytes(4, "big")
+    return stream

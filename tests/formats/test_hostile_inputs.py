@@ -12,6 +12,7 @@ from fmt_samples import chunk, itxt, ob2_bytes, tiny_png, with_chunk_after_ihdr
 from credwallet.errors import BadInput, LimitExceeded
 from credwallet.formats import MAX_INPUT_BYTES, parse, parse_all, sniff
 from credwallet.models import Container
+from support import zlib_bomb
 
 ES256_HEADER = b'{"alg": "ES256"}'
 
@@ -29,12 +30,8 @@ def refused(data: bytes, kind: type[BadInput] = BadInput) -> str:
 
 
 def inflating_itxt(size: int) -> bytes:
-    """An iTXt chunk whose zlib text expands to ``size`` zero bytes, built without the buffer."""
-    compressor = zlib.compressobj(9)
-    block = bytes(1 << 20)
-    parts = [compressor.compress(block) for _ in range(size >> 20)]
-    parts.append(compressor.flush())
-    return chunk(b"iTXt", b"openbadges\0\x01\x00\0\0" + b"".join(parts))
+    """An iTXt chunk whose zlib text expands to ``size`` zero bytes (a whole number of MiB)."""
+    return chunk(b"iTXt", b"openbadges\0\x01\x00\0\0" + zlib_bomb(size, complete=True))
 
 
 class TestEmptyAndUnknown:
@@ -114,6 +111,13 @@ class TestHostilePng:
         assert len(bomb) < 1 << 20  # it compresses to almost nothing
         assert "expands past" in refused(bomb, LimitExceeded)
 
+    def test_the_bomb_is_an_honest_zlib_stream(self) -> None:
+        """The bomb builder's stream inflates to exactly the zeros it claims, checksum included."""
+        body = inflating_itxt(3 << 20)[8 + len(b"openbadges\0\x01\x00\0\0") : -4]
+        inflater = zlib.decompressobj()
+        assert inflater.decompress(body) == bytes(3 << 20)
+        assert inflater.eof and not inflater.unused_data
+
     def test_length_past_end(self) -> None:
         """A chunk length larger than the file is refused."""
         png = tiny_png()
@@ -167,9 +171,7 @@ class TestHostilePng:
 
     def test_ztxt_bomb(self) -> None:
         """zTXt chunks are capped like iTXt."""
-        compressor = zlib.compressobj(9)
-        parts = [compressor.compress(bytes(1 << 20)) for _ in range(20)] + [compressor.flush()]
-        bomb = chunk(b"zTXt", b"openbadges\0\0" + b"".join(parts))
+        bomb = chunk(b"zTXt", b"openbadges\0\0" + zlib_bomb(20 << 20, complete=True))
         refused(with_chunk_after_ihdr(tiny_png(), bomb), LimitExceeded)
 
     def test_http_url_payload(self) -> None:

@@ -21,9 +21,9 @@ from badges import ISSUED, badge
 
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.keys import SigningKey
+from support import MEGABYTE, zlib_bomb
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MEGABYTE = 1024 * 1024
 
 
 def _b64url(data: bytes) -> str:
@@ -83,22 +83,6 @@ def _ihdr() -> bytes:
 def _idat_and_end() -> bytes:
     pixel = zlib.compress(b"\x00\x00")
     return png_chunk(b"IDAT", pixel) + png_chunk(b"IEND", b"")
-
-
-def zlib_bomb(expanded_bytes: int) -> bytes:
-    """A zlib stream of about ``expanded_bytes`` zeros, built without ever holding them.
-
-    After a full flush the compressor's state is reset and its output is byte-aligned, so the
-    block for one megabyte of zeros is the same bytes every time: repeat it. The trailing
-    checksum is left out; a bounded reader stops long before it would look.
-    """
-    compressor = zlib.compressobj(9)
-    zeros = bytes(MEGABYTE)
-    first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
-    repeat = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
-    again = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
-    assert repeat == again, "zlib full flush is not byte-stable"
-    return first + repeat * (expanded_bytes // MEGABYTE - 1)
 
 
 def png_itxt_bomb(expanded_bytes: int = 4 * 1024 * MEGABYTE) -> bytes:
