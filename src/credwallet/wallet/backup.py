@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from credwallet import __version__
+import credwallet
 from credwallet.errors import BadInput, CredwalletError, UsageError, WalletExists
 from credwallet.store import Store
 from credwallet.store.age import DEFAULT_LOG_N, AgeWriter, iter_decrypt_passphrase
@@ -100,7 +100,8 @@ def write_backup(
         writer = ArchiveWriter(
             sealed,
             created=now,
-            info={"wallet_id": store.wallet_id, "credwallet": __version__},
+            # The version is read here, not at import: reading it scans the installed packages.
+            info={"wallet_id": store.wallet_id, "credwallet": credwallet.__version__},
         )
         for done, record in enumerate(records, 1):
             writer.add(ArchiveRecord(kind=record.kind, id=record.id, payload=record.payload))
