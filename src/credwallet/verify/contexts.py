@@ -9,12 +9,13 @@ shipped copy's: servers re-indent and re-order published contexts, and what a co
 its JSON, not its whitespace.
 
 Every pinned context ships in ``contexts_data/`` (see its NOTICE.md): ``index.json`` there
-gives each URL's file, SHA-256, parsed-JSON SHA-256, source and licence, so a fresh install
-verifies RDFC-signed credentials offline. Pins were computed from copies taken from each
-context's authoritative repository at a fixed commit (recorded next to each entry). Aliases
-(several URLs for one document) share a pin. ``context-3.0.3.json`` has two byte pins: 1EdTech
-added two terms (``endorsementJwt``, ``jti``) to the published 3.0.3 context after the first
-revision; credwallet ships the later one, which only adds terms, and accepts either.
+gives each URL's file, SHA-256, parsed-JSON SHA-256, source, licence and notes (how the copy was
+compared with what the URL serves), so a fresh install verifies RDFC-signed credentials
+offline. Pins were computed from copies taken from each context's authoritative repository at a
+fixed commit (recorded next to each entry). Aliases (several URLs for one document) share a
+pin. ``context-3.0.3.json`` has two byte pins: 1EdTech added two terms (``endorsementJwt``,
+``jti``) to the published 3.0.3 context after the first revision; credwallet ships the later
+one, which only adds terms, and accepts either.
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ _PINS: Final[dict[str, str]] = {
     "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
         "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3"
     ),
-    # 1EdTech/digital-credentials-public-validator @ 38254719cf0a (W3C ODRL 2.2 context)
+    # w3c/poe @ e3a45ad650e3 vocab/ODRL22.jsonld: the bytes w3.org serves (the copy shipped
+    # before, 1EdTech's validator's, is the same JSON re-indented and still matches by JSON)
     "https://www.w3.org/ns/odrl.jsonld": (
-        "f9937a5cf820abc39a1b954a3752132a9334fb23ec4a379e77a74a007c8f567d"
+        "88e7f9f9048f7c4997ecdd09dd82f864f92eb267ef3d4297dd7db971132583c1"
     ),
-    # blockchain-certificates/cert-verifier-js @ 21de5589cd9b
+    # transmute-industries/ns.did.ai @ 43a5cd31a3b8 (= cert-verifier-js @ 21de5589cd9b)
     "https://ns.did.ai/suites/secp256k1-2019/v1": (
         "8452efdde151151539b78d240f55cee7d9cc985bf078123ce310aa7ae04763b4"
     ),
@@ -183,11 +185,11 @@ _PINS: Final[dict[str, str]] = {
     "https://w3id.org/security/suites/merkle-2019/v1": (
         "953b934ec954fab06c3d48e524ac66f0f66531b86fa91330f66e8fc4ba536ff4"
     ),
-    # blockchain-certificates/cert-verifier-js @ 21de5589cd9b
+    # transmute-industries/ns.did.ai @ 43a5cd31a3b8, what w3id.org redirects to (via jsld.org)
     "https://w3id.org/security/suites/secp256k1-2019/v1": (
         "8452efdde151151539b78d240f55cee7d9cc985bf078123ce310aa7ae04763b4"
     ),
-    # blockchain-certificates/cert-schema @ 1e390ace91fb
+    # w3c/vc-bitstring-status-list @ 74fcae11e5b3 contexts/2021/v1.jsonld (the redirect target)
     "https://w3id.org/vc/status-list/2021/v1": (
         "6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4"
     ),
@@ -239,7 +241,7 @@ _PINS: Final[dict[str, str]] = {
     "https://www.w3.org/ns/credentials/v2": (
         "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
     ),
-    # blockchain-certificates/cert-verifier-js @ 21de5589cd9b
+    # w3c/did-spec-registries @ c315db97869e vocabs/v1/context.jsonld (what w3.org serves)
     "https://www.w3.org/ns/did/v1": (
         "4f3eae5568c9c5f036a082088f9e192019ee06faa78973c87ff91d5421b88dad"
     ),
@@ -291,7 +293,7 @@ def json_digest(data: bytes) -> str | None:
 class ShippedContext:
     """One entry of ``contexts_data/index.json``."""
 
-    __slots__ = ("file", "json_sha256", "licence", "sha256", "source", "url")
+    __slots__ = ("file", "json_sha256", "licence", "notes", "sha256", "source", "url")
 
     def __init__(self, url: str, entry: dict[str, Any]) -> None:
         self.url = url
@@ -300,6 +302,8 @@ class ShippedContext:
         self.json_sha256 = str(entry["json_sha256"])
         self.source = str(entry["source"])
         self.licence = str(entry["licence"])
+        # Provenance only (what the copy was compared with); never consulted when verifying.
+        self.notes = str(entry.get("notes", ""))
 
 
 @functools.cache
