@@ -44,6 +44,27 @@ def test_no_bar_when_not_a_terminal_or_few_items() -> None:
     assert stream.getvalue() == ""
 
 
+def test_piped_stderr_is_no_terminal_without_building_a_console(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A piped stderr draws no bar, told without rich; FORCE_COLOR and TTY_COMPATIBLE are
+    left for rich to judge, as are consoles made already."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    monkeypatch.setattr("sys.stderr", StringIO())
+    out = Output(json_mode=True)
+    with progress_for(out, "importing") as bar:
+        assert bar is None
+    assert out._err is None  # no console (nor rich) was needed to know
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        with monkeypatch.context() as env:
+            env.setenv(name, "1")
+            out = Output(json_mode=True)
+            assert out.err_is_terminal()
+    forced, _ = _output(terminal=True)
+    assert forced.err_is_terminal()
+
+
 def test_count_sources_walks_folders_without_reading(tmp_path: Path) -> None:
     """Folders count their credential-like files; other names count one each."""
     (tmp_path / "a.json").write_text("{}")
@@ -112,6 +133,7 @@ class TestBackupAndRestore:
         stream = StringIO()
         console = Console(file=stream, force_terminal=True, width=80)
         monkeypatch.setattr(Output, "err", property(lambda self: console))
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")  # stderr is piped here: let rich decide
         secret = tmp_path / "p.txt"
         secret.write_text(PASSPHRASE)
         secret.chmod(0o600)

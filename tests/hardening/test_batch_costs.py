@@ -69,3 +69,21 @@ def test_identity_added_during_a_batch_is_seen(wallet: Wallet) -> None:
         assert wallet._identity_values() == ("learner@example.org",)
         wallet.add_identity("other@example.org")
         assert set(wallet._identity_values()) == {"learner@example.org", "other@example.org"}
+
+
+def test_import_keys_each_credential_as_the_two_functions_do(tmp_path: Path) -> None:
+    """Dedup material and content key from one canonicalisation equal the two functions', also
+    where they fall back to the original bytes (a lone surrogate) or use the JWS."""
+    from dataclasses import replace
+
+    from credwallet.formats import parse
+
+    [path] = write_badges(tmp_path / "badges", 1)
+    credential = parse(path.read_bytes())
+    bad = replace(credential, document={**credential.document, "name": "x\ud800"})
+    signed = replace(credential, jws="e30.e30.c2ln")
+    for each in (credential, bad, signed):
+        expected = (wallet_core.dedup_material(each), wallet_core.content_key(each))
+        assert wallet_core.dedup_and_content_key(each) == expected
+    assert wallet_core.dedup_and_content_key(bad)[0].startswith(b"raw:")
+    assert wallet_core.dedup_and_content_key(credential)[0].startswith(b"jcs:")

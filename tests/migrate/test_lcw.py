@@ -80,12 +80,21 @@ def test_cryptojs_locked_backup(
     assert summary["sources"][0]["kind"] == "encrypted Learner Credential Wallet backup"
 
 
+@pytest.mark.parametrize("escaped", [False, True])
 def test_jwe_encrypted_wallet_backup(
-    wallet: Run, tmp_path: Path, credentials: list[dict[str, object]]
+    wallet: Run, tmp_path: Path, credentials: list[dict[str, object]], escaped: bool
 ) -> None:
-    path = write(tmp_path, encrypted_wallet(wallet_backup(credentials), SECRET, iterations=2000))
+    text = encrypted_wallet(wallet_backup(credentials), SECRET, iterations=2000)
+    if escaped:
+        # The same JSON with its type spelt "\u0045ncryptedWallet": import looks for the name
+        # before parsing a file in full, and must still recognise the backup.
+        assert text.count('"EncryptedWallet"') == 1
+        text = text.replace('"EncryptedWallet"', '"\\u0045ncryptedWallet"')
+        assert "EncryptedWallet" not in text
+    path = write(tmp_path, text)
     summary = imported(wallet, "--import-passphrase-file", str(secret_file(tmp_path)), str(path))
     assert summary["imported"] == 3
+    assert summary["sources"][0]["kind"] == "encrypted Learner Credential Wallet backup"
 
 
 @pytest.mark.parametrize("lock", ["cryptojs", "jwe"])

@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credwallet.errors import BadInput, CredwalletError, LimitExceeded
-from credwallet.verify.jcs import MAX_DEPTH, _canonicalize_slowly, canonicalize, format_number
+from credwallet.verify.jcs import (
+    MAX_DEPTH,
+    _canonicalize_slowly,
+    canonicalize,
+    canonicalize_with_and_without,
+    format_number,
+)
 from support import EXTERNAL, case_id, cases
 
 JCS_VECTORS = cases("jcs-vector")
@@ -283,6 +289,33 @@ class TestProperties:
             {"x": [1.0, 1e21, 5e-7, '\x7f\u2028\x00\x1f"\\']},
         ):
             assert canonicalize(value) == _canonicalize_slowly(value)
+
+    @given(
+        st.dictionaries(
+            st.sampled_from(["proof", "id", "\U0001f600", "a\ud800"]) | st.text(max_size=4),
+            st.recursive(
+                json_scalars | st.integers() | st.floats() | st.text(st.characters(codec="utf-16")),
+                lambda children: (
+                    st.lists(children, max_size=4)
+                    | st.dictionaries(st.text(max_size=4), children, max_size=4)
+                ),
+                max_leaves=15,
+            ),
+            max_size=6,
+        )
+    )
+    def test_with_and_without_a_member_gives_both_forms(self, value: dict[str, Any]) -> None:
+        """The object's canonical form and that of the object without one member, as two
+        calls give them (astral and lone-surrogate names, floats, big integers), or an error
+        where the whole has one."""
+        try:
+            expected: Any = canonicalize(value)
+        except CredwalletError:
+            with pytest.raises(CredwalletError):
+                canonicalize_with_and_without(value, "proof")
+            return
+        rest = {k: v for k, v in value.items() if k != "proof"}
+        assert canonicalize_with_and_without(value, "proof") == (expected, canonicalize(rest))
 
     @settings(max_examples=200)
     @given(

@@ -60,7 +60,7 @@ class _Bar:
 @contextmanager
 def progress_for(out: Output, label: str) -> Iterator[ProgressCallback | None]:
     """A callback that draws a bar, or None when no bar should be drawn (not a terminal)."""
-    if not out.err.is_terminal:
+    if not out.err_is_terminal():
         yield None
         return
     bar = _Bar(out, label)

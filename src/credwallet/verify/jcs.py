@@ -20,7 +20,7 @@ import math
 
 from credwallet.errors import BadInput, LimitExceeded
 
-__all__ = ["MAX_DEPTH", "canonicalize", "format_number"]
+__all__ = ["MAX_DEPTH", "canonicalize", "canonicalize_with_and_without", "format_number"]
 
 #: Nesting deeper than this is refused rather than recursed into (hostile input).
 MAX_DEPTH = 200
@@ -52,6 +52,17 @@ def canonicalize(value: object, *, exact_integers: bool = False) -> bytes:
         with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the writer says so
             return _FAST.encode(value).encode("utf-8")
     return _canonicalize_slowly(value, exact_integers=exact_integers)
+
+
+def canonicalize_with_and_without(value: dict[str, object], name: str) -> tuple[bytes, bytes]:
+    """``canonicalize(value)`` and ``canonicalize`` of ``value`` without its member ``name``
+    (the wallet keys every credential both with and without its proof). The walk that admits
+    the whole to the fast path admits the part too, so it is made once."""
+    rest = {key: item for key, item in value.items() if key != name}
+    if _plain(value):
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the writer says so
+            return _FAST.encode(value).encode("utf-8"), _FAST.encode(rest).encode("utf-8")
+    return canonicalize(value), canonicalize(rest)
 
 
 def _canonicalize_slowly(value: object, *, exact_integers: bool = False) -> bytes:

@@ -187,6 +187,22 @@ def content_key(credential: Credential) -> str:
     return hashlib.sha256(b"content:" + material).hexdigest()
 
 
+def dedup_and_content_key(credential: Credential) -> tuple[bytes, str]:
+    """``(dedup_material(credential), content_key(credential))``: import needs both for every
+    credential, and both canonicalise the document (with and without its proof)."""
+    if credential.jws:
+        return dedup_material(credential), content_key(credential)
+    import hashlib
+
+    from credwallet.verify.jcs import canonicalize_with_and_without
+
+    try:
+        whole, body = canonicalize_with_and_without(credential.document, "proof")
+    except CredwalletError:  # each falls back to the original bytes its own way
+        return dedup_material(credential), content_key(credential)
+    return b"jcs:" + whole, hashlib.sha256(b"content:" + body).hexdigest()
+
+
 class Wallet:
     """An open wallet. Use as a context manager, or call :meth:`close`."""
 
@@ -626,17 +642,15 @@ class Wallet:
             return
         known = self._content_index()
         fresh: list[tuple[str, Credential, CredentialRecord]] = []
+        items: list[tuple[str, bytes, bytes | None]] = []
         for name, credential, record in pending:
-            key = content_key(credential)
+            material, key = dedup_and_content_key(credential)
             keyed = replace(record, content_key=key)
             if key in known:  # the same credential, held already in another container
                 self._add_copy(known[key], name, credential, keyed, summary)
             else:
                 fresh.append((name, credential, keyed))
-        items = [
-            (KIND_CREDENTIAL, record.to_bytes(), dedup_material(credential))
-            for _, credential, record in fresh
-        ]
+                items.append((KIND_CREDENTIAL, keyed.to_bytes(), material))
         results = self._store.put_many(items)
         for (name, credential, record), (record_id, created) in zip(fresh, results, strict=True):
             known.setdefault(record.content_key or "", record_id)

@@ -54,12 +54,12 @@ def unpack(
 ) -> Unpacked | None:
     """The credentials inside ``source`` when it is another wallet's export, else None."""
     from credwallet.formats import lcw
-    from credwallet.share.bundle import looks_like_zip
+    from credwallet.wallet.verifying import looks_like_zip
 
     data = source.data
     if looks_like_zip(data):
         return _unpack_zip(source, passphrase)
-    if lcw.is_encrypted_lcw(data):
+    if _may_be_encrypted_lcw(data) and lcw.is_encrypted_lcw(data):
         if passphrase is None:
             raise UsageError(
                 f"{source.name} is an encrypted {LCW}: give --import-passphrase-file FILE "
@@ -71,6 +71,19 @@ def unpack(
     if head in (b"[", b"{") and b"UniversalWallet2020" in data:
         return _unpack_lcw(source, data, adopt_keys=adopt_keys, encrypted=False)
     return None
+
+
+def _may_be_encrypted_lcw(data: bytes) -> bool:
+    """False for a JSON object that cannot be a locked LCW backup, told without parsing it.
+
+    ``lcw.is_encrypted_lcw`` parses a JSON object in full to read its type, and nearly every
+    input is a credential that the import parses anyway. A JSON text (UTF-8, the only encoding
+    read) typed ``EncryptedWallet`` holds that name as it is or spelt with ``\\u`` escapes.
+    Anything else (the locked text forms) is left to ``is_encrypted_lcw``, which is cheap there.
+    """
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+        return True
+    return b"EncryptedWallet" in data or b"\\u" in data
 
 
 def _unpack_zip(source: Source, passphrase: Callable[[], str] | None) -> Unpacked:

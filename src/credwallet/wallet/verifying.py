@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "is_image",
+    "looks_like_zip",
     "make_options",
     "public_cache",
     "qr_credentials",
@@ -159,9 +160,9 @@ def _presentation(data: bytes) -> tuple[str, Any] | None:
     return None
 
 
-def _looks_like_zip(data: bytes) -> bool:
+def looks_like_zip(data: bytes) -> bool:
     """share.bundle.looks_like_zip, without importing the bundle module (and its HTML, QR
-    and presentation modules) for every plain credential file."""
+    and presentation modules) for every plain credential file (`verify`, `import`)."""
     return data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
 
@@ -187,7 +188,7 @@ def verify_data(
         domain=domain,
     )
     try:
-        if _looks_like_zip(data):
+        if looks_like_zip(data):
             from credwallet.share.bundle import verify_bundle
 
             return [(r, None) for r in verify_bundle(data, source=name, options=options).reports]
