@@ -80,27 +80,31 @@ def credential_view(credential: Credential) -> JSONObject | None:
     None when the view would not rebuild the same credential (a document JSON cannot carry
     exactly): such a credential is parsed each time, as before views existed."""
     view = _view(credential)
-    if _document_is_original(credential):
+    parsed = _original_document(credential)
+    if parsed is not None:
         view["document"] = None  # read back from the original: not stored twice
         view["document_is_original"] = True
     try:
         text = json.dumps(view, allow_nan=False)
     except (TypeError, ValueError):
         return None
-    again = credential_from_view(json.loads(text), credential.original)
-    if again != credential or again.document != credential.document:
+    # The original parsed and compared above stands in for parsing it once more here.
+    again = credential_from_view(json.loads(text), credential.original, parsed_original=parsed)
+    if again != credential or (parsed is None and again.document != credential.document):
         return None
     return view
 
 
-def _document_is_original(credential: Credential) -> bool:
-    """True when the document is just the original parsed as JSON (a plain JSON credential)."""
+def _original_document(credential: Credential) -> Any:
+    """The original parsed as JSON when that is the document (a plain JSON credential), else
+    None."""
     if credential.original[:64].lstrip()[:1] != b"{":
-        return False
+        return None
     try:
-        return bool(json.loads(credential.original) == credential.document)
+        document = json.loads(credential.original)
+        return document if document == credential.document else None
     except (ValueError, RecursionError):
-        return False
+        return None
 
 
 def _view(credential: Credential) -> JSONObject:
@@ -147,9 +151,12 @@ def _view(credential: Credential) -> JSONObject:
     }
 
 
-def credential_from_view(view: Any, original: bytes) -> Credential | None:
+def credential_from_view(
+    view: Any, original: bytes, *, parsed_original: Any = None
+) -> Credential | None:
     """The credential a view describes, or None when it is from other parsing code or
-    malformed (the caller then parses the original)."""
+    malformed (the caller then parses the original). ``parsed_original``: the original
+    already parsed as JSON, if the caller has it."""
     if not view_is_current(view):
         return None
     try:
@@ -158,7 +165,7 @@ def credential_from_view(view: Any, original: bytes) -> Credential | None:
             format=_FORMATS[view["format"]],
             container=_CONTAINERS[view["container"]],
             original=original,
-            document=json.loads(original)
+            document=(json.loads(original) if parsed_original is None else parsed_original)
             if view.get("document_is_original") is True
             else view["document"],
             credential_id=view["credential_id"],
