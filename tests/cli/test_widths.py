@@ -115,3 +115,68 @@ def test_import_lines_fit(wallet: Run, tmp_path: Path, width: int) -> None:
     ids = [c["id"][:8] for c in json.loads(wallet("show", "--json").stdout)["credentials"]]
     for short_id in ids:  # every new id is on screen whole: it is what the user types next
         assert f"-> {short_id} " in text
+
+
+@pytest.mark.parametrize("width", (40, *WIDTHS))
+def test_top_level_help_fits(width: int) -> None:
+    """`credwallet --help` (laid out by credwallet, not typer) fits every width and names every
+    command and global option; on a very narrow terminal the text goes under the names."""
+    from typer.testing import CliRunner
+
+    from credwallet.cli._app import app
+    from credwallet.cli._commands import COMMANDS
+
+    text = CliRunner().invoke(app, ["--help"], env={"COLUMNS": str(width)}).stdout
+    _fits(text, width)
+    usage = "Usage: credwallet [OPTIONS] COMMAND [ARGS]..."
+    assert " ".join(text.split()).startswith(usage)
+    words = text.split()
+    for name in [*COMMANDS, "--home", "--offline", "--passphrase-file", "--install-completion"]:
+        assert name in words, name
+
+
+def test_top_level_help_lists_each_command_and_option_of_ours_on_one_line_at_80() -> None:
+    """At 80 columns each command's summary, and each global option credwallet defines, is one
+    line of `credwallet --help`: a summary folded onto a second line reads as a new entry."""
+    from typer.testing import CliRunner
+
+    from credwallet.cli._app import app
+    from credwallet.cli._commands import COMMANDS
+
+    text = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}).stdout
+    rows = [line.strip("│ ") for line in text.splitlines() if line.startswith("│")]
+    for name, (_module, summary) in COMMANDS.items():
+        assert f"{name:<10}{summary}" in rows, name
+    for option in ("--home", "--json", "--offline", "--debug", "--passphrase-file", "--version"):
+        (row,) = [row for row in rows if row.startswith(option + " ")]
+        following = rows[rows.index(row) + 1]
+        assert following.startswith("--"), f"{option}: its help wraps onto {following!r}"
+
+
+def test_bare_credwallet_prints_the_same_listing() -> None:
+    """`credwallet` with no arguments shows the root help (and exits 2, as click does)."""
+    from typer.testing import CliRunner
+
+    from credwallet.cli._app import app
+
+    bare = CliRunner().invoke(app, [], env={"COLUMNS": "80"})
+    helped = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"})
+    assert bare.exit_code == 2
+    assert bare.stdout.rstrip("\n") == helped.stdout.rstrip("\n")
+
+
+def test_top_level_help_colours_only_the_names() -> None:
+    """On a colour terminal the names are coloured as typer colours them, and the text after
+    them is plain (a base style on the row would colour the whole line)."""
+    from typer.testing import CliRunner
+
+    from credwallet.cli._app import app
+
+    text = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80", "FORCE_COLOR": "1"}).stdout
+    assert "\x1b[1;36m--home\x1b[0m \x1b[1;33m<path>\x1b[0m" in text
+    for plain in ("Wallet folder (env CREDWALLET_HOME).", "Add tags to a credential."):
+        (line,) = [line for line in text.splitlines() if plain in line]
+        after = line[line.index(plain) :]
+        assert "\x1b[" not in after.split("\x1b[2m")[0], line
+    colourless = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert "\x1b[3" not in colourless.stdout

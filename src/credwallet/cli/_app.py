@@ -43,7 +43,7 @@ def root(
         Path | None,
         typer.Option(
             "--home",
-            help="Wallet directory (env CREDWALLET_HOME; default: your user data dir).",
+            help="Wallet folder (env CREDWALLET_HOME).",
             show_default=False,
         ),
     ] = None,
@@ -51,14 +51,14 @@ def root(
         bool, typer.Option("--json", help="Machine-readable output on stdout.")
     ] = False,
     offline: Annotated[
-        bool, typer.Option("--offline", help="Never touch the network; use cached documents.")
+        bool, typer.Option("--offline", help="Never use the network; cached copies.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     passphrase_file: Annotated[
         Path | None,
         typer.Option(
             "--passphrase-file",
-            help="Read the wallet passphrase from the first line of this file.",
+            help="Read the passphrase from this file.",
             show_default=False,
         ),
     ] = None,

@@ -30,7 +30,7 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Write every credential, tag, pathway, cached document and the holder key to one file."""
+    """Write the whole wallet (holder key too) to one encrypted file."""
     state = state_of(ctx)
     output = state.output(json_flag=json_flag)
     secret = existing_passphrase(state, backup_passphrase_file, label="Backup passphrase")
@@ -54,7 +54,7 @@ def restore(
     backup_passphrase_file: BackupPassFile = None,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Restore a backup into an empty home, or merge it into the wallet with --merge."""
+    """Restore a backup into an empty home, or --merge it into a wallet."""
     state = state_of(ctx)
     output = state.output(json_flag=json_flag)
     secret = existing_passphrase(state, backup_passphrase_file, label="Backup passphrase")

@@ -34,7 +34,7 @@ def examples_dir() -> Path:
 
 
 def demo(ctx: typer.Context) -> None:
-    """Create a throwaway wallet, import the example badges, verify and show them.
+    """Try it: example badges in a throwaway wallet, verified and shown.
 
     One more credential is received over OpenID4VCI from a demo issuer that this command runs
     on 127.0.0.1 while it needs it.

@@ -91,7 +91,7 @@ def present(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Send without asking.")] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Answer a verifier's request, after showing who asks and what would be sent."""
+    """Answer a verifier's request, after showing who asks and for what."""
     from credwallet.exchange.present import NoMatch, open_request
     from credwallet.wallet.presenting import (
         plan_presentation,

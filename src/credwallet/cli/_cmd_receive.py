@@ -119,7 +119,7 @@ def receive(
     ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Receive credentials from an issuer's offer, verifying and storing each."""
+    """Receive credentials from an issuer's offer, verifying each."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     if state.offline:

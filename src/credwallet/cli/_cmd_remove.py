@@ -26,7 +26,7 @@ def remove(
     ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Remove a credential from the wallet (its stored content is overwritten)."""
+    """Remove a credential (its stored content is overwritten)."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     with open_wallet(state) as wallet:

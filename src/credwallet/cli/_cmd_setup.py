@@ -33,7 +33,7 @@ def parse_duration(text: str) -> int:
 
 
 def init(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Create a new encrypted wallet and your holder key (Ed25519, did:key)."""
+    """Create an encrypted wallet and your holder key (Ed25519, did:key)."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     leftover = Wallet.leftover(state.home)
@@ -58,7 +58,7 @@ def passwd(
         typer.Option("--new-passphrase-file", help="Read the new passphrase from this file."),
     ] = None,
 ) -> None:
-    """Change the wallet passphrase (records are not re-encrypted; sessions end)."""
+    """Change the wallet passphrase (ends sessions; no re-encryption)."""
     state = state_of(ctx)
     out = state.output()
     with open_wallet(state) as wallet:
@@ -78,7 +78,7 @@ def unlock(
     duration: Annotated[str, typer.Option("--for", help="How long, e.g. 15m or 2h.")] = "15m",
     json_flag: JsonFlag = False,
 ) -> None:
-    """Start a session: prints `export CREDWALLET_SESSION=...` for your shell."""
+    """Start a session: prints `export CREDWALLET_SESSION=...`."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     seconds = parse_duration(duration)

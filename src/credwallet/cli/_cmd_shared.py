@@ -21,7 +21,7 @@ def shared(
     ] = None,
     json_flag: JsonFlag = False,
 ) -> None:
-    """List what you shared: when, with whom, how, and which credentials."""
+    """List what you shared: when, with whom, how, which credentials."""
     from credwallet.wallet.shared_log import shared_log
 
     state = state_of(ctx)

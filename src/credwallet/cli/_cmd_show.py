@@ -209,7 +209,7 @@ def show(
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """List credentials (with filters), or show one in full; then pathway progress."""
+    """List credentials, or show one in full; then pathway progress."""
     state = state_of(ctx)
     out = state.output(json_flag=json_flag)
     if credential:

@@ -41,7 +41,7 @@ def _open_quietly(state: AppState, session_active: bool) -> Any:
 
 
 def status(ctx: typer.Context, json_flag: JsonFlag = False) -> None:
-    """Locked or unlocked (until when), credentials by state, cache ages, KDF and clock."""
+    """Locked or unlocked, credentials by state, cache ages, KDF, clock."""
     from credwallet.wallet.status import session_facts, status_facts
 
     state = state_of(ctx)

@@ -132,7 +132,7 @@ def verify(
     offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Check signatures, issuer keys, expiry and revocation; say exactly why."""
+    """Check signatures, issuer keys, expiry, revocation; say why."""
     state = state_of(ctx)
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
@@ -185,7 +185,7 @@ def explain(
     offline: OfflineFlag = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Show every verification step with its inputs (keys, URLs, hashes, dates)."""
+    """Show each verification step and its inputs (keys, URLs, hashes)."""
     state = state_of(ctx)
     state.offline = state.offline or offline
     out = state.output(json_flag=json_flag)
@@ -245,7 +245,7 @@ def check(
     ] = False,
     json_flag: JsonFlag = False,
 ) -> None:
-    """Health check for cron: re-verify all, report changes, expiring and unreachable."""
+    """Health check for cron: re-verify all, report what changed."""
     from credwallet.cli._progress import progress_for
     from credwallet.wallet.health import assess
 

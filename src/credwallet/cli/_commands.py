@@ -13,52 +13,52 @@ __all__ = ["COMMANDS"]
 # name -> (module of credwallet.cli whose `register(app)` adds it, summary), in the order
 # `credwallet --help` lists them. Plain tuples: this module is on every start-up's path.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("_cmd_setup", "Create a new encrypted wallet and your holder key (Ed25519, did:key)."),
+    "init": ("_cmd_setup", "Create an encrypted wallet and your holder key (Ed25519, did:key)."),
     "passwd": (
         "_cmd_setup",
-        "Change the wallet passphrase (records are not re-encrypted; sessions end).",
+        "Change the wallet passphrase (ends sessions; no re-encryption).",
     ),
     "unlock": (
         "_cmd_setup",
-        "Start a session: prints `export CREDWALLET_SESSION=...` for your shell.",
+        "Start a session: prints `export CREDWALLET_SESSION=...`.",
     ),
     "lock": ("_cmd_setup", "End the current unlock session (or all of them)."),
     "whoami": ("_cmd_setup", "Print your holder DID (the identity that signs what you share)."),
     "import": ("_cmd_import", "Import credentials, verifying each on the way in."),
     "receive": (
         "_cmd_receive",
-        "Receive credentials from an issuer's offer, verifying and storing each.",
+        "Receive credentials from an issuer's offer, verifying each.",
     ),
     "show": (
         "_cmd_show",
-        "List credentials (with filters), or show one in full; then pathway progress.",
+        "List credentials, or show one in full; then pathway progress.",
     ),
     "remove": (
         "_cmd_remove",
-        "Remove a credential from the wallet (its stored content is overwritten).",
+        "Remove a credential (its stored content is overwritten).",
     ),
     "tag": ("_cmd_show", "Add tags to a credential."),
     "untag": ("_cmd_show", "Remove tags from a credential."),
     "verify": (
         "_cmd_verify",
-        "Check signatures, issuer keys, expiry and revocation; say exactly why.",
+        "Check signatures, issuer keys, expiry, revocation; say why.",
     ),
     "explain": (
         "_cmd_verify",
-        "Show every verification step with its inputs (keys, URLs, hashes, dates).",
+        "Show each verification step and its inputs (keys, URLs, hashes).",
     ),
     "check": (
         "_cmd_verify",
-        "Health check for cron: re-verify all, report changes, expiring and unreachable.",
+        "Health check for cron: re-verify all, report what changed.",
     ),
     "status": (
         "_cmd_status",
-        "Locked or unlocked (until when), credentials by state, cache ages, KDF and clock.",
+        "Locked or unlocked, credentials by state, cache ages, KDF, clock.",
     ),
     "identity": ("_cmd_identity", "Your identities: recipient checks say which one a badge names."),
     "pathway": (
         "pathway",
-        "Stackable pathways: define or import them, see progress, know what comes next.",
+        "Stackable pathways: progress, what is missing, what comes next.",
     ),
     "profile": (
         "_cmd_profile",
@@ -66,13 +66,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "share": (
         "share",
-        "Share credentials: signed presentations, bundles, QR codes, résumé exports.",
+        "Share credentials: presentations, bundles, QR codes, résumés, PDF.",
     ),
     "present": (
         "_cmd_present",
-        "Answer a verifier's request, after showing who asks and what would be sent.",
+        "Answer a verifier's request, after showing who asks and for what.",
     ),
-    "shared": ("_cmd_shared", "List what you shared: when, with whom, how, and which credentials."),
+    "shared": ("_cmd_shared", "List what you shared: when, with whom, how, which credentials."),
     "cache": ("_cmd_cache", "Documents kept for offline verification."),
     "trust": (
         "_cmd_trust",
@@ -80,14 +80,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "backup": (
         "_cmd_backup",
-        "Write every credential, tag, pathway, cached document and the holder key to one file.",
+        "Write the whole wallet (holder key too) to one encrypted file.",
     ),
     "restore": (
         "_cmd_backup",
-        "Restore a backup into an empty home, or merge it into the wallet with --merge.",
+        "Restore a backup into an empty home, or --merge it into a wallet.",
     ),
     "demo": (
         "_cmd_demo",
-        "Create a throwaway wallet, import the example badges, verify and show them.",
+        "Try it: example badges in a throwaway wallet, verified and shown.",
     ),
 }

@@ -45,6 +45,12 @@ class LazyCommandGroup(ErrorBoundary):
         for name, (_module, summary) in COMMANDS.items():
             self.commands.setdefault(name, _Placeholder(name, summary))
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The root's listing is laid out by :mod:`credwallet.cli._root_help` (fast)."""
+        from credwallet.cli._root_help import print_root_help
+
+        print_root_help(self, ctx)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:

@@ -25,7 +25,7 @@ _MAX_FILE_BYTES = 8 * 1024 * 1024  # a CTDL graph may be large; a TOML file is c
 
 app = typer.Typer(
     name="pathway",
-    help="Stackable pathways: define or import them, see progress, know what comes next.",
+    help="Stackable pathways: progress, what is missing, what comes next.",
     no_args_is_help=True,
 )
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "register"]
 
 app = typer.Typer(
-    help="Share credentials: signed presentations, bundles, QR codes, résumé exports.",
+    help="Share credentials: presentations, bundles, QR codes, résumés, PDF.",
     no_args_is_help=True,
 )
 
