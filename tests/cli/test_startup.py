@@ -40,6 +40,15 @@ class TestImportCost:
             "cryptography.hazmat.primitives.serialization",
         }
 
+    def test_an_offline_command_loads_no_http_client(self) -> None:
+        """The wallet, the verifier and the fetcher load http.client, ssl and email only when a
+        request is really made (about 30 ms of every command's start-up otherwise)."""
+        loaded = _modules_after(
+            "import credwallet.net, credwallet.wallet, credwallet.verify.engine, "
+            "credwallet.cli._unlock"
+        )
+        assert not loaded & {"http.client", "ssl", "email.parser", "urllib.request"}
+
     def test_verify_names_load_on_first_use(self) -> None:
         import credwallet.verify as verify
         from credwallet.verify.engine import verify_credential

@@ -1,4 +1,4 @@
-"""net.py: the network rules (schemes, addresses, caps, redirects) and the timestamped cache."""
+"""credwallet.net: the network rules (schemes, addresses, caps, redirects), the dated cache."""
 
 from __future__ import annotations
 

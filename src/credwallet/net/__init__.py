@@ -23,23 +23,23 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
-import io
 import ipaddress
 import json
 import os
-import socket
-import ssl
 import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from credwallet.errors import FetchError
+
+if TYPE_CHECKING:
+    import http.client
+    import ssl
 
 __all__ = [
     "DirectoryCache",
@@ -250,6 +250,8 @@ def directory_cache_from_env() -> DirectoryCache | None:
 
 
 def _system_resolver(host: str, port: int) -> list[str]:
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -382,120 +384,6 @@ def _check_address(url: str, address: IPAddress, *, allow_loopback: bool) -> Non
         raise FetchError(f"refused to fetch {url}: {problem}")
 
 
-class _DeadlineSocket:
-    """A connected socket whose every operation ends by the request's overall deadline.
-
-    A per-operation timeout alone lets a server trickle one byte every few seconds and hold a
-    request for ever; here each receive and send waits at most until the deadline, so the status
-    line, headers and body together get one budget. http.client reads through ``makefile``.
-    """
-
-    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
-        self._sock = sock
-        self._deadline = deadline
-        self._timeout = timeout
-        self._readers = 0  # open makefile() readers: like socket.socket, close waits for them
-        self._closed = False
-
-    def _arm(self) -> None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the request's deadline passed")
-        self._sock.settimeout(min(self._timeout, remaining))
-
-    def recv_into(self, buffer: Any, nbytes: int = 0) -> int:
-        self._arm()
-        return self._sock.recv_into(buffer, nbytes)
-
-    def recv(self, bufsize: int) -> bytes:
-        self._arm()
-        return self._sock.recv(bufsize)
-
-    def send(self, data: Any) -> int:
-        self._arm()
-        return self._sock.send(data)
-
-    def sendall(self, data: Any) -> None:
-        self._arm()
-        self._sock.sendall(data)
-
-    def makefile(self, mode: str = "rb", buffering: int | None = None) -> io.BufferedReader:
-        if mode != "rb":
-            raise ValueError("only binary reading goes through makefile")
-        self._readers += 1
-        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]  # duck
-
-    def _decref_socketios(self) -> None:
-        """SocketIO calls this when a reader closes (http.client closes the connection first)."""
-        self._readers -= 1
-        if self._closed and self._readers <= 0:
-            self._sock.close()
-
-    def setsockopt(self, *args: Any) -> None:
-        self._sock.setsockopt(*args)
-
-    def close(self) -> None:
-        self._closed = True
-        if self._readers <= 0:
-            self._sock.close()
-
-
-def _remaining(deadline: float, timeout: float) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise TimeoutError("the request's deadline passed")
-    return min(timeout, remaining)
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Plain HTTP to an address chosen in advance (only ever a loopback address)."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float, deadline: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-        self._deadline = deadline
-        self._per_op = timeout
-
-    def connect(self) -> None:
-        raw = socket.create_connection(
-            (self._address, self.port), _remaining(self._deadline, self._per_op)
-        )
-        self.sock = _DeadlineSocket(raw, self._deadline, self._per_op)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS to an address chosen in advance; the certificate is checked for the host name."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        address: str,
-        timeout: float,
-        tls: ssl.SSLContext,
-        deadline: float,
-    ) -> None:
-        super().__init__(host, port, timeout=timeout, context=tls)
-        self._address = address
-        self._tls = tls
-        self._deadline = deadline
-        self._per_op = timeout
-
-    def connect(self) -> None:
-        raw = socket.create_connection(
-            (self._address, self.port), _remaining(self._deadline, self._per_op)
-        )
-        try:
-            # The handshake runs under one timeout for all its reads and writes (CPython's ssl
-            # module counts it from the start of the handshake): the time left is that timeout.
-            raw.settimeout(_remaining(self._deadline, self._per_op))
-            tls_sock = self._tls.wrap_socket(raw, server_hostname=self.host)
-        except BaseException:
-            raw.close()
-            raise
-        self.sock = _DeadlineSocket(tls_sock, self._deadline, self._per_op)
-
-
 class Fetcher:
     """Fetch documents under credwallet's network rules, with a timestamped cache."""
 
@@ -524,10 +412,11 @@ class Fetcher:
         self._clock = clock or (lambda: datetime.now(UTC))
         # Certificates are always verified; a caller may bring its own trust roots (a company
         # CA, or a test server's self-signed certificate), never switch verification off.
-        if ssl_context is not None and (
-            ssl_context.verify_mode is not ssl.CERT_REQUIRED or not ssl_context.check_hostname
-        ):
-            raise ValueError("the TLS context must verify certificates and host names")
+        if ssl_context is not None:
+            import ssl  # already loaded by whoever made the context
+
+            if ssl_context.verify_mode is not ssl.CERT_REQUIRED or not ssl_context.check_hostname:
+                raise ValueError("the TLS context must verify certificates and host names")
         # The system's default context is made on first use: loading the CA bundle costs tens
         # of milliseconds, and offline runs (and most Fetchers) never open a TLS connection.
         self._given_tls = ssl_context
@@ -538,6 +427,8 @@ class Fetcher:
         if self._given_tls is not None:
             return self._given_tls
         if self._default_tls is None:
+            import ssl
+
             self._default_tls = ssl.create_default_context()
         return self._default_tls
 
@@ -658,13 +549,19 @@ class Fetcher:
         body: bytes | None = None,
         extra: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
+        # http.client (with ssl and email) is loaded only when a request is really made:
+        # importing it costs an offline `verify` or `import` about 30 ms of start-up.
+        import http.client
+
+        from credwallet.net._transport import PinnedHTTPConnection, PinnedHTTPSConnection
+
         conn: http.client.HTTPConnection
         if target.scheme == "https":
-            conn = _PinnedHTTPSConnection(
+            conn = PinnedHTTPSConnection(
                 target.host, target.port, address, self.timeout, self._tls, deadline
             )
         else:
-            conn = _PinnedHTTPConnection(target.host, target.port, address, self.timeout, deadline)
+            conn = PinnedHTTPConnection(target.host, target.port, address, self.timeout, deadline)
         response: http.client.HTTPResponse | None = None
         try:
             conn.request(
