@@ -77,8 +77,11 @@ class TestImportCost:
         loaded = set(out.stdout.split("MODULES", 1)[1].split())
         assert not loaded & {"pyld", "qrcode", "zxingcpp", "cryptography"}
         # The root listing is laid out by credwallet (cli/_root_help.py): typer's rich help
-        # module and what it pulls in (markdown, pygments, rich tracebacks) cost ~60 ms.
-        assert not loaded & {"typer.rich_utils", "rich.markdown", "pygments", "rich.table"}
+        # module and what it pulls in (markdown, pygments, rich tables) cost ~60 ms. Older
+        # typer and rich releases import some of them with what the listing needs (rich 13's
+        # console imports its tables): only what credwallet adds counts.
+        heavy = {"typer.rich_utils", "rich.markdown", "pygments", "rich.table"}
+        assert not loaded & heavy - _modules_after("import typer, rich.console, rich.text")
 
     def test_help_loads_no_command_module(self) -> None:
         """`credwallet --help` lists every command without importing the wallet or the store."""
