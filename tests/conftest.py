@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -141,6 +142,15 @@ def _isolated_environment(_per_test_dirs: Path, monkeypatch: pytest.MonkeyPatch)
     """Point every credwallet location at a fresh temp dir; never touch the real user's."""
     _point_at(monkeypatch, Path(tempfile.mkdtemp(prefix="env-", dir=_per_test_dirs)))
     yield
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Speed: move what collection built (every test module, its imports and Hypothesis's
+    strategies, a few hundred thousand objects) out of the cyclic collector's sight. Each full
+    collection during the run would otherwise walk all of it again: about 15 s of CPU over the
+    suite. Reference counting still frees everything a test makes; only those modules stay."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_configure(config: pytest.Config) -> None:
