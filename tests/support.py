@@ -59,3 +59,32 @@ def zlib_bomb(expanded_bytes: int, *, complete: bool = False) -> bytes:
         adler32 = (expanded_bytes % 65521) << 16 | 1
         stream += b"\x03\x00" + adler32.to_bytes(4, "big")
     return stream
+
+
+OB3_CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def welding_badge(
+    issuer: str, *, contexts: list[str] | None = None, kind: str = "OpenBadgeCredential"
+) -> dict[str, Any]:
+    """A minimal unsigned OB 3.0 credential ("Welding", issued by ``issuer`` on 2026-01-01)."""
+    return {
+        "@context": list(OB3_CONTEXTS if contexts is None else contexts),
+        "id": "urn:uuid:2f0d1c8e-7a55-4c61-b3a2-7e0b6a1f9d44",
+        "type": ["VerifiableCredential", kind],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "College"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Welding",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://college.example/achievements/welding",
+                "type": ["Achievement"],
+                "name": "Welding",
+                "criteria": {"narrative": "Passed."},
+            },
+        },
+    }

@@ -21,6 +21,7 @@ from credwallet.models import CheckStatus, ReportStatus
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.jwt import sign_vc_jwt
 from credwallet.verify.keys import SigningKey
+from support import welding_badge
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exchange"))
 from sdjwt_maker import make_sd_jwt_vc
@@ -31,26 +32,7 @@ NOT_DIDS = [URN, "mailto:registrar@college.example", "https://college.example/is
 
 
 def badge(issuer: str) -> dict[str, Any]:
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:2f0d1c8e-7a55-4c61-b3a2-7e0b6a1f9d44",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "College"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Welding",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://college.example/achievements/welding",
-                "type": ["Achievement"],
-                "name": "Welding",
-                "criteria": {"narrative": "Passed."},
-            },
-        },
-    }
+    return welding_badge(issuer)
 
 
 def secured(issuer: str, how: str) -> dict[str, Any] | str:

@@ -12,29 +12,14 @@ from credwallet.models import ReportStatus
 from credwallet.verify.dataintegrity import sign_document
 from credwallet.verify.jwt import sign_vc_jwt
 from credwallet.verify.keys import SigningKey
+from support import welding_badge
 
 KEY = SigningKey.generate("Ed25519")
 V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 def credential(contexts: list[str], kind: str = "OpenBadgeCredential") -> dict[str, Any]:
-    return {
-        "@context": contexts,
-        "id": "urn:uuid:2f0d1c8e-7a55-4c61-b3a2-7e0b6a1f9d44",
-        "type": ["VerifiableCredential", kind],
-        "issuer": {"id": KEY.did_key, "type": ["Profile"], "name": "College"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Welding",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://college.example/achievements/welding",
-                "type": ["Achievement"],
-                "name": "Welding",
-                "criteria": {"narrative": "Passed."},
-            },
-        },
-    }
+    return welding_badge(KEY.did_key, contexts=contexts, kind=kind)
 
 
 class TestMissingOpenBadgesContext:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credwallet.errors import BadInput, CredwalletError, UsageError
+from credwallet.errors import CredwalletError
 from credwallet.exchange.holder import HolderKeys
 from credwallet.exchange.present import (
     Exchange,
@@ -25,6 +24,7 @@ from credwallet.exchange.present import (
     default_selection,
     select,
 )
+from credwallet.wallet.link_input import read_link_input
 
 if TYPE_CHECKING:
     from credwallet.wallet.core import Wallet
@@ -32,41 +32,12 @@ if TYPE_CHECKING:
 
 __all__ = ["PresentPlan", "plan_presentation", "read_request_input", "send_presentation"]
 
-_MAX_REQUEST = 1024 * 1024
-
 
 def read_request_input(source: str, *, stdin: Callable[[], bytes] | None = None) -> str:
     """The request text: literal (a URL), ``-`` (stdin), a file holding it, or a QR image."""
-    if source == "-":
-        if stdin is None:
-            raise UsageError("no standard input to read the request from")
-        return _request_text(stdin()[:_MAX_REQUEST], "standard input")
-    if "://" in source or source.lower().startswith(("interaction:", "openid4vp:")):
-        return source.strip()
-    path = Path(source)
-    if not path.is_file():
-        raise BadInput(f"{source}: not a request link and no such file")
-    if path.stat().st_size > _MAX_REQUEST:
-        raise BadInput(f"{source}: too large to hold a request")
-    return _request_text(path.read_bytes(), source)
-
-
-def _request_text(data: bytes, name: str) -> str:
-    from credwallet.share.qr import looks_like_svg, read_qr_images, read_qr_svg
-    from credwallet.wallet.verifying import is_image
-
-    if is_image(data) or looks_like_svg(data):
-        texts = read_qr_svg(data) if looks_like_svg(data) else read_qr_images([data])
-        if not texts:
-            raise BadInput(f"{name}: no QR code found")
-        return texts[0].strip()
-    try:
-        text = data.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        raise BadInput(f"{name}: neither text nor an image") from None
-    if not text:
-        raise BadInput(f"{name}: empty")
-    return text
+    return read_link_input(
+        source, what="a request", link_prefixes=("interaction:", "openid4vp:"), stdin=stdin
+    )
 
 
 def _offerable(wallet: Wallet, now: datetime) -> list[Held]:

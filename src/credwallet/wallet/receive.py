@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from credwallet.exchange.offer import (
     resolve_credential_offer,
 )
 from credwallet.models import Credential, CredentialFormat
+from credwallet.wallet.link_input import read_link_input
 from credwallet.wallet.sources import Source
 
 if TYPE_CHECKING:
@@ -50,38 +50,11 @@ __all__ = [
 
 KIND_PENDING = "pending-issuance"
 PROTOCOLS = ("vc-api", "openid4vci")
-_MAX_OFFER_FILE = 1024 * 1024
 
 
 def read_offer_input(source: str, *, stdin: Callable[[], bytes] | None = None) -> str:
     """The offer text: literal, ``-`` (stdin), a file holding it, or a QR image of it."""
-    if source == "-":
-        if stdin is None:
-            raise UsageError("no standard input to read the offer from")
-        return _offer_text(stdin()[:_MAX_OFFER_FILE], "standard input")
-    if "://" in source or source.lower().startswith("interaction:"):
-        return source
-    path = Path(source)
-    if not path.is_file():
-        raise BadInput(f"{source}: not an offer link and no such file")
-    if path.stat().st_size > _MAX_OFFER_FILE:
-        raise BadInput(f"{source}: too large to hold an offer")
-    return _offer_text(path.read_bytes(), source)
-
-
-def _offer_text(data: bytes, name: str) -> str:
-    from credwallet.share.qr import looks_like_svg, read_qr_images, read_qr_svg
-    from credwallet.wallet.verifying import is_image
-
-    if is_image(data) or looks_like_svg(data):
-        texts = read_qr_svg(data) if looks_like_svg(data) else read_qr_images([data])
-        if not texts:
-            raise BadInput(f"{name}: no QR code found")
-        return texts[0]
-    try:
-        return data.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        raise BadInput(f"{name}: neither text nor an image") from None
+    return read_link_input(source, what="an offer", link_prefixes=("interaction:",), stdin=stdin)
 
 
 @dataclass
