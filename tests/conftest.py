@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+# Speed: keep compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the shared CI
+# box). Without it every xdist worker re-rewrites and recompiles all test modules (about 8 s of
+# collection each) and every CLI subprocess recompiles the modules it imports. It comes before
+# every other import: pytest rewrites the asserts of Hypothesis (a plugin's package) too, and
+# the rewritten modules, imported just below, are cached only if this is already off (else each
+# pytest process spent about a second rewriting them again). The caches go to the gitignored
+# __pycache__ folders and are written atomically, so workers can share them.
+sys.dont_write_bytecode = False
+
 import gc
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,12 +29,6 @@ from support import CONTEXTS, EXTERNAL
 
 if TYPE_CHECKING:
     from credwallet.share.qr import ErrorLevel
-
-# Speed: keep compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the shared CI
-# box). Without it every xdist worker re-rewrites and recompiles all test modules (about 8 s of
-# collection each) and every CLI subprocess recompiles the modules it imports. The caches go
-# to the gitignored __pycache__ folders and are written atomically, so workers can share them.
-sys.dont_write_bytecode = False
 
 
 def _temp_root_in_memory() -> None:
