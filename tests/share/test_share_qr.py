@@ -378,3 +378,33 @@ class TestCapacity:
         assert qr.symbol_version("A" * characters, level) == version
         longer = qr.symbol_version("A" * (characters + 1), level)
         assert longer is None or longer > version
+
+    @pytest.mark.parametrize(
+        ("version", "level", "characters"),
+        [(1, "M", 14), (9, "M", 180), (10, "M", 213), (26, "L", 1367), (27, "L", 1465),
+         (40, "L", 2953), (40, "H", 1273)],
+    )  # fmt: skip
+    def test_byte_capacity_matches_iso_table(
+        self, version: int, level: qr.ErrorLevel, characters: int
+    ) -> None:
+        """Links go in byte mode: the version counted for them follows the ISO/IEC 18004
+        byte-mode capacities, across the character-count field's changes at 10 and 27."""
+        assert qr.symbol_version("a" * characters, level) == version
+        longer = qr.symbol_version("a" * (characters + 1), level)
+        assert longer is None or longer > version
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        text=st.text(alphabet=qr.ALPHABET, max_size=4400)
+        | st.text(max_size=3000).filter(lambda t: not set(t) <= set(qr.ALPHABET)),
+        level=st.sampled_from(["L", "M", "Q", "H"]),
+    )
+    def test_counted_version_is_the_one_qrcode_fits(self, text: str, level: qr.ErrorLevel) -> None:
+        """The version counted for a text is the one the qrcode library's own search finds
+        for the segment credwallet writes, or none where the library finds none."""
+        code = qr._build(text, level)
+        try:
+            fitted: int | None = int(code.best_fit())
+        except ValueError:  # DataOverflowError is a ValueError too
+            fitted = None
+        assert qr.symbol_version(text, level) == fitted

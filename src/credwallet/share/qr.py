@@ -264,6 +264,13 @@ def _build(text: str, level: ErrorLevel, version: int | None = None) -> QRCode:
     return code
 
 
+def _count_bits(version: int, alphanumeric: bool) -> int:
+    """Length of the character count field (ISO/IEC 18004, table 3), byte or alphanumeric."""
+    if alphanumeric:
+        return 9 if version < 10 else 11 if version < 27 else 13
+    return 8 if version < 10 else 16
+
+
 def _alphanumeric_capacity(version: int, level: ErrorLevel) -> int:
     """How many alphanumeric characters one symbol of ``version`` holds at ``level``."""
     from qrcode.util import BIT_LIMIT_TABLE
@@ -271,31 +278,42 @@ def _alphanumeric_capacity(version: int, level: ErrorLevel) -> int:
     if not 1 <= version <= 40:
         raise BadInput("QR versions run from 1 to 40")
     bits = int(BIT_LIMIT_TABLE[_LEVELS.index(level)][version])
-    count_bits = 9 if version < 10 else 11 if version < 27 else 13
-    usable = bits - 4 - count_bits  # mode indicator and character count come first
+    usable = bits - 4 - _count_bits(version, True)  # mode indicator and character count first
     return (usable // 11) * 2 + (1 if usable % 11 >= 6 else 0)
 
 
 def symbol_version(text: str, level: ErrorLevel = "M") -> int | None:
-    """The smallest QR version (1-40) that holds ``text`` at ``level``, or None if none does."""
-    from qrcode.exceptions import DataOverflowError
+    """The smallest QR version (1-40) that holds ``text`` at ``level``, or None if none does.
 
-    code = _build(text, level)
-    try:
-        return int(code.best_fit())
-    except (DataOverflowError, ValueError):  # qrcode 8 raises ValueError past version 40
-        return None
+    Counted, not tried: one segment in one mode (as :func:`_build` writes it) needs a 4-bit
+    mode indicator, the character count and 11 bits per two alphanumeric characters (6 for
+    an odd last one) or 8 per byte. Speed: asking qrcode (``best_fit``) wrote the whole text
+    into its bit buffer one bit per call, about 40 ms for a large credential, and choosing a
+    code asks this of every candidate text.
+    """
+    from qrcode.util import BIT_LIMIT_TABLE
+
+    if level not in _LEVELS:
+        raise BadInput(f"unknown QR error correction level {level!r} (use L, M, Q or H)")
+    alphanumeric = set(text) <= _ALPHANUMERIC
+    if alphanumeric:
+        data_bits = 11 * (len(text) // 2) + 6 * (len(text) % 2)
+    else:
+        data_bits = 8 * len(text.encode("utf-8"))
+    limits = BIT_LIMIT_TABLE[_LEVELS.index(level)]
+    for version in range(1, 41):
+        if int(limits[version]) >= 4 + _count_bits(version, alphanumeric) + data_bits:
+            return version
+    return None
 
 
 def qr_matrix(text: str, level: ErrorLevel = "M") -> list[list[bool]]:
     """The module grid of one symbol, quiet zone included; True is a dark module."""
-    from qrcode.exceptions import DataOverflowError
-
-    code = _build(text, level)
-    try:
-        code.make(fit=True)
-    except (DataOverflowError, ValueError):  # qrcode 8 raises ValueError past version 40
-        raise LimitExceeded(f"text too long for one QR symbol at level {level}") from None
+    version = symbol_version(text, level)
+    if version is None:
+        raise LimitExceeded(f"text too long for one QR symbol at level {level}")
+    code = _build(text, level, version)
+    code.make(fit=False)  # the version is known: see symbol_version
     return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
