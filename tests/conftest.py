@@ -160,17 +160,8 @@ def pytest_collection(session: pytest.Session) -> Iterator[object]:
         gc.enable()
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Speed: move what collection built (every test module, its imports and Hypothesis's
-    strategies, a few hundred thousand objects) out of the cyclic collector's sight. Each full
-    collection during the run would otherwise walk all of it again: about 15 s of CPU over the
-    suite. Reference counting still frees everything a test makes; only those modules stay."""
-    gc.collect()
-    gc.freeze()
-
-
 class _FullCollections:
-    """Counts the cyclic collector's full (oldest-generation) collections."""
+    """Counts the cyclic collector's full (oldest-generation) collections, and freezes."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -180,21 +171,33 @@ class _FullCollections:
         if phase == "stop" and info["generation"] == 2:
             self.count += 1
 
+    def collect_and_freeze(self) -> None:
+        """Collect what is garbage now; move what survives out of the collector's sight."""
+        gc.collect()
+        gc.freeze()
+        self.frozen_at = self.count
+
 
 _full_collections = _FullCollections()
 gc.callbacks.append(_full_collections)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Speed: move what collection built (every test module, its imports and Hypothesis's
+    strategies, a few hundred thousand objects) out of the cyclic collector's sight. Each full
+    collection during the run would otherwise walk all of it again: about 15 s of CPU over the
+    suite. Reference counting still frees everything a test makes; only those modules stay."""
+    _full_collections.collect_and_freeze()
+
+
 def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
-    """Speed: after a test during which a full collection ran, collect what is garbage now
-    and freeze what survives, as after collection. What earlier tests left alive (caches of
-    Hypothesis and of the code under test) then is not walked again by every later full
-    collection: about 5 s of CPU over the suite. Between tests only, so a test that watches
-    the collector sees it as usual; the collection here walks only what is not frozen yet."""
+    """Speed: after a test during which a full collection ran, collect and freeze again, as
+    after collection. What earlier tests left alive (caches of Hypothesis and of the code
+    under test) then is not walked again by every later full collection: about 3 s of CPU over
+    the suite. Between tests only, so a test that watches the collector sees it as usual; the
+    collection here walks only what is not frozen yet."""
     if _full_collections.count != _full_collections.frozen_at:
-        gc.collect()
-        _full_collections.frozen_at = _full_collections.count
-        gc.freeze()
+        _full_collections.collect_and_freeze()
 
 
 def pytest_configure(config: pytest.Config) -> None:
